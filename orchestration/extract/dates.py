@@ -1,0 +1,177 @@
+"""Date expressions in sentences, resolved to calendar dates.
+
+A day and month without a year take the article's year (the year before when that would put a
+past event well after publication); without an article date, the last year the text named.
+Relative expressions ("накануне", "месяцем ранее") count from the last date named before them
+in the same paragraph, else from the article's date.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from orchestration.extract.patterns import (
+    DATE_PATTERNS,
+    MONTHS_EN,
+    MONTHS_RU,
+    NUMBER_WORDS,
+    RELATIVE_DAYS,
+    RELATIVE_YEARS,
+)
+from orchestration.extract.text import locate
+
+KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
+# "накануне визита" names the visit, it does not date it
+REFERS_TO_EVENT = r"(?i)^\s*(?:визит|переговор|саммит|встреч|поездк|visit|talks|summit|meeting|trip)"
+
+
+def _month_number(column: str) -> pl.Expr:
+    """'августа', 'августе', 'Aug.' -> 8."""
+    word = pl.col(column).str.to_lowercase().str.strip_chars(".")
+    expr = pl.lit(None, dtype=pl.Int32)
+    for stem, number in sorted(MONTHS_RU.items(), key=lambda kv: len(kv[0])):
+        expr = pl.when(word.str.starts_with(stem) & (word.str.len_chars() <= len(stem) + 3)).then(pl.lit(number, dtype=pl.Int32)).otherwise(expr)
+    for name, number in MONTHS_EN.items():
+        expr = pl.when(word == name).then(pl.lit(number, dtype=pl.Int32)).otherwise(expr)
+    return expr
+
+
+def _date(year: pl.Expr, month: pl.Expr, day) -> pl.Expr:
+    """A date, or NULL where the parts make none (31 February, month 13)."""
+    year, month, day = (x if isinstance(x, pl.Expr) else pl.lit(x) for x in (year, month, day))
+    return pl.format("{}-{}-{}", year, month, day).str.to_date("%Y-%m-%d", strict=False)
+
+
+def _matches(sentences: pl.LazyFrame, kind: str, pattern: str) -> pl.LazyFrame:
+    frame = (
+        locate(sentences, "sentence", KEYS, pattern=pattern)
+        .with_columns(pl.col("match").str.extract_groups(pattern).alias("_g"))
+        .unnest("_g")
+    )
+    columns = frame.collect_schema().names()
+
+    def group(name: str) -> pl.Expr:
+        return pl.col(name) if name in columns else pl.lit(None, dtype=pl.String)
+
+    return frame.select(
+        *KEYS[:4],
+        pl.lit(kind).alias("kind"),
+        "match",
+        pl.col("match_start").alias("pos"),
+        "match_end",
+        group("d1").cast(pl.Int32, strict=False).alias("d1"),
+        group("d2").cast(pl.Int32, strict=False).alias("d2"),
+        group("mon").alias("mon"),
+        group("mon1").alias("mon1"),
+        group("mn").cast(pl.Int32, strict=False).alias("mn"),
+        group("y").cast(pl.Int32, strict=False).alias("y"),
+        group("n").str.to_lowercase().alias("n"),
+        group("rel").str.to_lowercase().alias("rel"),
+        pl.col("sentence").str.slice(pl.col("match_end"), 20).alias("_after"),
+    )
+
+
+def date_mentions(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per date expression: document_id, sentence_index, paragraph_index, pos,
+    match_end, kind, start_date, end_date, precision ('day', 'month', 'year'), explicit_year."""
+    raw = pl.concat([_matches(sentences, kind, pattern) for kind, pattern in DATE_PATTERNS], how="vertical")
+    # Patterns overlap ("7–12 августа" is also "12 августа"): keep the earliest, longest match.
+    raw = (
+        raw.sort(["document_id", "sentence_index", "pos", "match_end"], descending=[False, False, False, True])
+        .with_columns(pl.col("match_end").cum_max().shift(1).over(["document_id", "sentence_index"]).alias("_prev_end"))
+        .filter(pl.col("_prev_end").is_null() | (pl.col("pos") >= pl.col("_prev_end")))
+        .filter(~((pl.col("kind") == "relative_day") & pl.col("_after").str.contains(REFERS_TO_EVENT)))
+    )
+    published = documents.select("document_id", pl.col("published_at").alias("_published"))
+    month = pl.coalesce(pl.col("mn"), _month_number("mon"))
+    month1 = pl.coalesce(_month_number("mon1"), month)
+    n_months = pl.col("n").replace_strict(
+        {**{k: str(v) for k, v in NUMBER_WORDS.items()}, **{str(i): str(i) for i in range(1, 13)}}, default=None
+    ).cast(pl.Float64).cast(pl.Int32)
+    resolved = (
+        raw.join(published, on="document_id", how="left")
+        .with_columns(
+            month.alias("_month"),
+            month1.alias("_month1"),
+            pl.col("rel").replace_strict(RELATIVE_YEARS, default=None, return_dtype=pl.Int32).alias("_rel_year"),
+            pl.col("rel").replace_strict(RELATIVE_DAYS, default=None, return_dtype=pl.Int32).alias("_rel_days"),
+        )
+        .sort("document_id", "sentence_index", "pos")
+        # the last year the text named, for day-month dates in an undated article
+        .with_columns(pl.col("y").forward_fill().over("document_id").alias("_last_year"))
+        .with_columns(
+            pl.coalesce(
+                pl.col("y"),
+                pl.col("_published").dt.year() + pl.col("_rel_year"),
+                pl.col("_published").dt.year(),
+                pl.col("_last_year"),
+                pl.col("y").backward_fill().over("document_id"),
+            ).alias("_year"),
+            pl.col("y").is_not_null().alias("explicit_year"),
+        )
+        .with_columns(
+            pl.when(pl.col("kind").is_in(["day", "day_range", "day_month_range", "numeric", "en_month_day", "en_day_month"]))
+            .then(_date(pl.col("_year"), pl.col("_month1"), pl.col("d1")))
+            .when(pl.col("kind").is_in(["month", "en_month", "month_range"]))
+            .then(_date(pl.col("_year"), pl.col("_month1"), 1))
+            .when(pl.col("kind") == "months_of_year")
+            .then(_date(pl.col("_year"), 1, 1))
+            .when(pl.col("kind").is_in(["year", "relative_year"]))
+            .then(_date(pl.col("_year"), 1, 1))
+            .alias("start_date"),
+            pl.when(pl.col("kind").is_in(["day_range", "day_month_range", "en_month_day", "en_day_month"]) & pl.col("d2").is_not_null())
+            .then(_date(pl.col("_year"), pl.col("_month"), pl.col("d2")))
+            .when(pl.col("kind").is_in(["day", "numeric", "en_month_day", "en_day_month"]))
+            .then(_date(pl.col("_year"), pl.col("_month1"), pl.col("d1")))
+            .when(pl.col("kind").is_in(["month", "en_month", "month_range"]))
+            .then(_date(pl.col("_year"), pl.col("_month"), 1).dt.month_end())
+            .when(pl.col("kind") == "months_of_year")
+            .then(_date(pl.col("_year"), n_months.clip(1, 12), 1).dt.month_end())
+            .when(pl.col("kind").is_in(["year", "relative_year"]))
+            .then(_date(pl.col("_year"), 12, 31))
+            .alias("end_date"),
+            pl.col("kind")
+            .replace_strict(
+                {"month": "month", "en_month": "month", "month_range": "month", "months_of_year": "month",
+                 "year": "year", "relative_year": "year"},
+                default="day",
+            )
+            .alias("precision"),
+        )
+        # A day-month with no year printed that lands over a month after publication is last year's.
+        .with_columns(
+            pl.when(
+                ~pl.col("explicit_year")
+                & (pl.col("precision") == "day")
+                & pl.col("_published").is_not_null()
+                & (pl.col("start_date") > pl.col("_published").dt.offset_by("31d"))
+            )
+            .then(pl.col("start_date").dt.offset_by("-1y"))
+            .otherwise(pl.col("start_date"))
+            .alias("start_date"),
+        )
+    )
+    # Relative days count from the last day-precise date before them in the paragraph.
+    resolved = (
+        resolved.with_columns(
+            pl.when((pl.col("precision") == "day") & pl.col("_rel_days").is_null())
+            .then(pl.col("start_date"))
+            .forward_fill()
+            .over(["document_id", "paragraph_index"])
+            .alias("_anchor")
+        )
+        .with_columns(
+            pl.when(pl.col("_rel_days").is_not_null())
+            .then(pl.coalesce(pl.col("_anchor").shift(1).over(["document_id", "paragraph_index"]), pl.col("_published")).dt.offset_by(pl.format("{}d", pl.col("_rel_days"))))
+            .otherwise(pl.col("start_date"))
+            .alias("start_date")
+        )
+        .with_columns(
+            pl.when(pl.col("_rel_days").is_not_null()).then(pl.col("start_date")).otherwise(pl.col("end_date")).alias("end_date"),
+            pl.when(pl.col("_rel_days").abs() >= 30).then(pl.lit("month")).otherwise(pl.col("precision")).alias("precision"),
+        )
+    )
+    return resolved.filter(pl.col("start_date").is_not_null()).select(
+        "document_id", "sentence_index", "paragraph_index", "pos", "match_end", "kind", "match",
+        "start_date", "end_date", "precision", "explicit_year",
+    )

@@ -1,0 +1,453 @@
+"""Events: typed triggers, their participants, host, dates, documents signed and modality.
+
+How a sentence becomes events:
+1. Triggers ("визита", "переговоры", "подписаны", "phone call") split the sentence into
+   segments: each trigger owns the text up to the next one, and the first also owns what
+   precedes it (its subject).
+2. A trigger's participants are the countries its segment names (countries, leaders, capitals,
+   metonyms; not topics such as "переговоры по Украине"); a segment naming one side borrows
+   the other from the sentence, a segment naming none takes the last pair of countries the
+   text named ("По итогам переговоров, президенты подписали 7 документов").
+3. Calls, visits and talks are bilateral: "переговоры Путина с лидерами Таджикистана,
+   Казахстана и Киргизии" are three talks, one per counterpart; a summit or a joint meeting
+   stays one event with every participant.
+4. An enumeration after a series ("Первая серия звонков ... Среди собеседников — Рамафоза,
+   Токаев, ...") makes one event per name with the text's protagonist.
+5. Within a document, mentions of the same event (same type and parties, dates that agree or
+   none) become one row; talks held during a visit are part of the visit.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from orchestration.extract.patterns import (
+    ANAPHORA,
+    CONTINUATION,
+    DOCUMENT_COUNT,
+    EVENT_TRIGGERS,
+    GENERIC_PERIOD,
+    HYPOTHETICAL_BEFORE,
+    NEGATED_BEFORE,
+    NUMBER_WORDS,
+    PLANNED_AFTER,
+    PLANNED_BEFORE,
+    VISIT_LEVEL,
+    VISIT_LEVELS,
+)
+from orchestration.extract.text import locate
+
+KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "char_end", "sentence"]
+CAMEO = {"phone_call": "041", "visit": "042", "summit": "044", "meeting": "044", "talks": "046", "agreement_signing": "057"}
+BILATERAL = ["phone_call", "visit", "talks"]
+CITATION = r"^\[\d+\]"  # footnotes cite sources; the events they name are told in the body
+
+
+def _distinct(expr: pl.Expr) -> pl.Expr:
+    return expr.list.unique(maintain_order=True).list.drop_nulls()
+
+
+def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
+    found = pl.concat(
+        [
+            locate(sentences, "sentence", KEYS, pattern=pattern).with_columns(
+                pl.lit(event_type).alias("event_type"), pl.lit(role).alias("role")
+            )
+            for event_type, role, pattern in EVENT_TRIGGERS
+        ]
+    )
+    before = pl.col("sentence").str.slice(
+        pl.max_horizontal(pl.col("match_start") - 60, 0), pl.min_horizontal(pl.col("match_start"), 60)
+    )
+    after = pl.col("sentence").str.slice(pl.col("match_end"), 40)
+    return (
+        found.sort(["document_id", "sentence_index", "match_start", "match_end"], descending=[False, False, False, True])
+        .with_columns(pl.col("match_end").cum_max().shift(1).over(["document_id", "sentence_index"]).alias("_prev_end"))
+        .filter(pl.col("_prev_end").is_null() | (pl.col("match_start") >= pl.col("_prev_end")))
+        .filter(~pl.col("sentence").str.contains(CITATION))
+        .with_columns(
+            pl.when(pl.col("role") == "planned")
+            .then(pl.lit("planned"))
+            .when(before.str.contains(NEGATED_BEFORE))
+            .then(pl.lit("negated"))
+            .when(before.str.contains(PLANNED_BEFORE) | after.str.contains(PLANNED_AFTER))
+            .then(pl.lit("planned"))
+            .when(before.str.contains(HYPOTHETICAL_BEFORE))
+            .then(pl.lit("hypothetical"))
+            .otherwise(pl.lit("occurred"))
+            .alias("modality"),
+            pl.col("sentence").str.contains(GENERIC_PERIOD).alias("is_generic"),
+        )
+        .select(
+            *KEYS,
+            pl.col("match").alias("trigger"),
+            pl.col("match_start").alias("pos"),
+            "event_type",
+            "role",
+            "modality",
+            "is_generic",
+        )
+    )
+
+
+def _segment_owner(items: pl.LazyFrame, triggers: pl.LazyFrame) -> pl.LazyFrame:
+    """Attach to each item (by `pos`) the trigger whose segment holds it: the last trigger
+    before it in the sentence, else the sentence's first trigger."""
+    by = ["document_id", "sentence_index"]
+    anchors = triggers.select(*by, "trigger_id", pl.col("pos").alias("trigger_pos")).sort("trigger_pos")
+    items = items.sort("pos")
+    backward = items.join_asof(anchors, left_on="pos", right_on="trigger_pos", by=by, strategy="backward")
+    before_first = (
+        backward.filter(pl.col("trigger_id").is_null())
+        .drop("trigger_id", "trigger_pos")
+        .join_asof(anchors, left_on="pos", right_on="trigger_pos", by=by, strategy="forward")
+    )
+    return pl.concat([backward.filter(pl.col("trigger_id").is_not_null()), before_first]).filter(
+        pl.col("trigger_id").is_not_null()
+    )
+
+
+def _count_documents(text: pl.Expr) -> pl.Expr:
+    """'16 документов' -> 16, 'семь документов' -> 7, 'более двух десятков документов' -> 20."""
+    groups = text.str.extract_groups(DOCUMENT_COUNT)
+    num = groups.struct.field("num").str.to_lowercase()
+    value = pl.coalesce(
+        num.cast(pl.Int32, strict=False),
+        num.replace_strict({k: v for k, v in NUMBER_WORDS.items()}, default=None, return_dtype=pl.Float64).cast(pl.Int32),
+    )
+    tens = groups.struct.field("tens").is_not_null()
+    return pl.when(tens).then(value * 10).otherwise(value)
+
+
+def extract_events(
+    sentences: pl.LazyFrame,
+    mentions: pl.LazyFrame,
+    dates: pl.LazyFrame,
+    documents: pl.LazyFrame,
+) -> pl.LazyFrame:
+    by = ["document_id", "sentence_index"]
+    triggers = find_triggers(sentences).with_row_index("trigger_id")
+    countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
+
+    # --- the text's protagonist: the country whose leaders it names most often
+    protagonist = (
+        mentions.filter((pl.col("entity_type") == "actor") & pl.col("country").is_not_null())
+        .group_by("document_id", "country")
+        .agg(pl.len().alias("n"), pl.col("char_start").min().alias("first"))
+        .sort(["document_id", "n", "first"], descending=[False, True, False])
+        .group_by("document_id", maintain_order=True)
+        .agg(pl.col("country").first().alias("protagonist"))
+    )
+
+    # --- countries per sentence, and the last pair named before each sentence
+    per_sentence = (
+        sentences.select(*by, "paragraph_index")
+        .join(
+            countries.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_countries")),
+            on=by,
+            how="left",
+        )
+        .with_columns(pl.col("sentence_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+        .sort(by)
+        .with_columns(
+            pl.when(pl.col("sentence_countries").list.len().is_between(2, 3))
+            .then(pl.col("sentence_countries"))
+            .shift(1)
+            .forward_fill()
+            .over("document_id")
+            .alias("context_countries")
+        )
+    )
+
+    # --- the last day-precise date named before each sentence: the narrative's "now"
+    day_dates = dates.filter(pl.col("precision") == "day")
+    anchors = (
+        sentences.select(by)
+        .join(
+            day_dates.sort("pos").group_by(by).agg(pl.col("start_date").last().alias("_last_date")),
+            on=by,
+            how="left",
+        )
+        .sort(by)
+        .with_columns(pl.col("_last_date").shift(1).forward_fill().over("document_id").alias("anchor_date"))
+        .select(*by, "anchor_date")
+    )
+
+    # --- what each trigger's segment holds
+    segment_countries = (
+        _segment_owner(countries, triggers)
+        .sort("pos")
+        .group_by("trigger_id")
+        .agg(
+            pl.col("country").unique(maintain_order=True).alias("segment_countries"),
+            pl.col("country").filter(pl.col("is_location")).first().alias("location_country"),
+            pl.col("country").filter(pl.col("pos") > pl.col("trigger_pos")).first().alias("first_after"),
+            pl.col("country").filter(pl.col("kind") == "metonym").first().alias("metonym_country"),
+        )
+    )
+    segment_orgs = (
+        _segment_owner(mentions.filter(pl.col("entity_type") == "organisation"), triggers)
+        .sort("pos")
+        .group_by("trigger_id")
+        .agg(pl.col("entity_id").first().alias("organisation_id"))
+    )
+    segment_dates = (
+        _segment_owner(dates.filter(pl.col("precision") != "year"), triggers)
+        .sort("pos")
+        .group_by("trigger_id")
+        .agg(pl.col("start_date", "end_date", "precision").first())
+    )
+    sentence_dates = (
+        dates.filter(pl.col("precision") == "day")
+        .sort("pos")
+        .group_by(by)
+        .agg(pl.col("start_date").first().alias("_s_start"), pl.col("end_date").first().alias("_s_end"))
+    )
+
+    events = (
+        triggers.join(segment_countries, on="trigger_id", how="left")
+        .join(segment_orgs, on="trigger_id", how="left")
+        .join(segment_dates, on="trigger_id", how="left")
+        .join(sentence_dates, on=by, how="left")
+        .join(anchors, on=by, how="left")
+        .join(per_sentence.drop("paragraph_index"), on=by, how="left")
+        .join(protagonist, on="document_id", how="left")
+        .with_columns(pl.col("segment_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+    )
+
+    # --- enumerations that continue the previous sentence's series
+    continuations = (
+        sentences.filter(pl.col("sentence").str.contains(CONTINUATION))
+        .join(triggers.filter(pl.col("role") != "planned").select(by), on=by, how="anti")
+        .with_columns((pl.col("sentence_index") - 1).alias("_prev"))
+        .join(
+            events.sort(pl.col("role") == "series", "pos")  # the series, else the last trigger
+            .group_by(by)
+            .agg(pl.all().exclude(KEYS).last())
+            .select(
+                pl.col("document_id"),
+                pl.col("sentence_index").alias("_prev"),
+                "event_type",
+                pl.coalesce("start_date", "_s_start", "anchor_date").alias("start_date"),
+                pl.coalesce("end_date", "_s_end").alias("end_date"),
+                "precision",
+                "modality",
+            ),
+            on=["document_id", "_prev"],
+        )
+        .join(per_sentence.select(*by, "sentence_countries"), on=by, how="left")
+        .join(protagonist, on="document_id", how="left")
+        .with_columns(
+            pl.lit("event").alias("role"),
+            pl.lit(False).alias("is_generic"),
+            pl.lit(0).cast(pl.Int64).alias("pos"),
+            pl.col("sentence").alias("trigger"),
+            pl.concat_list(pl.col("protagonist"), pl.col("sentence_countries")).pipe(_distinct).alias("participants"),
+            pl.col("protagonist").alias("principal"),
+            pl.lit(None, dtype=pl.String).alias("host_country"),
+            pl.lit(None, dtype=pl.String).alias("organisation_id"),
+        )
+    )
+
+    seg = pl.col("segment_countries")
+    sent = pl.col("sentence_countries")
+    ctx = pl.col("context_countries").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    # the parties named earlier count only where the sentence points back to them
+    refers_back = pl.col("sentence").str.contains(ANAPHORA)
+    participants = (
+        pl.when(seg.list.len() >= 2)
+        .then(seg)
+        .when((seg.list.len() == 1) & sent.list.len().is_between(2, 3))
+        .then(sent)
+        .when(seg.list.len() == 1)
+        .then(seg)
+        .when(sent.list.len() >= 2)
+        .then(sent)
+        .when(refers_back & (sent.list.len() == 1) & ctx.list.contains(sent.list.first()))
+        .then(ctx)
+        .when(refers_back & (sent.list.len() == 0))
+        .then(ctx)
+        .otherwise(sent)
+    )
+    host = pl.coalesce(
+        pl.col("location_country"),
+        pl.when(pl.col("event_type") == "visit").then(pl.col("first_after")),
+        pl.col("metonym_country"),
+    )
+    events = (
+        events.filter((pl.col("role") != "series") & ~pl.col("is_generic"))
+        .with_columns(
+            host.alias("host_country"),
+            pl.coalesce("start_date", "_s_start", "anchor_date").alias("start_date"),
+            pl.coalesce("end_date", "_s_end").alias("end_date"),
+            pl.coalesce("precision", pl.when(pl.coalesce("_s_start", "anchor_date").is_not_null()).then(pl.lit("day"))).alias("precision"),
+        )
+        .with_columns(
+            pl.concat_list(participants, pl.col("host_country")).pipe(_distinct).alias("participants"),
+            # the subject of the sentence, for splitting bilateral events: its first country
+            sent.list.first().alias("principal"),
+        )
+        .select(
+            *KEYS, "trigger", "pos", "event_type", "modality", "participants", "principal", "protagonist",
+            "host_country", "organisation_id", "start_date", "end_date", "precision",
+        )
+    )
+    continuations = continuations.select(events.collect_schema().names())
+    events = pl.concat([events, continuations], how="vertical_relaxed")
+
+    # --- bilateral types: one event per counterpart of the principal
+    principal = pl.coalesce(
+        pl.when(pl.col("participants").list.contains(pl.col("principal"))).then(pl.col("principal")),
+        pl.when(pl.col("participants").list.contains(pl.col("protagonist"))).then(pl.col("protagonist")),
+        pl.col("participants").list.first(),
+    )
+    split = pl.col("event_type").is_in(BILATERAL) & (pl.col("participants").list.len() > 2)
+    events = (
+        events.with_columns(principal.alias("principal"), split.alias("_split"))
+        .with_columns(
+            pl.when(pl.col("_split"))
+            .then(pl.col("participants").list.set_difference(pl.concat_list("principal")))
+            .otherwise(pl.concat_list(pl.lit(None, dtype=pl.String)))
+            .alias("_counterpart")
+        )
+        .explode("_counterpart")
+        .with_columns(
+            pl.when(pl.col("_split"))
+            .then(pl.concat_list("principal", "_counterpart"))
+            .otherwise(pl.col("participants"))
+            .alias("participants"),
+        )
+        .with_columns(
+            pl.when(pl.col("participants").list.contains(pl.col("host_country")))
+            .then(pl.col("host_country"))
+            .alias("host_country")
+        )
+        .with_columns(pl.col("participants").list.sort().alias("participants"))
+        .filter(
+            pl.when(pl.col("event_type") == "summit")
+            .then(pl.col("organisation_id").is_not_null() | (pl.col("participants").list.len() >= 3))
+            .otherwise(pl.col("participants").list.len() >= 2)
+        )
+    )
+
+    # --- attributes read off the evidence sentence
+    events = events.with_columns(
+        pl.when(pl.col("event_type") == "visit")
+        .then(
+            pl.col("sentence")
+            .str.extract(VISIT_LEVEL, 1)
+            .str.to_lowercase()
+            .replace_strict(VISIT_LEVELS, default=None)
+        )
+        .alias("visit_level"),
+        pl.when(pl.col("event_type") == "agreement_signing")
+        .then(_count_documents(pl.col("sentence").str.slice(pl.col("pos"))))
+        .alias("documents_signed"),
+        pl.when(pl.col("sentence").str.contains(r"(?i)\b(?:двухдневн\w*|two-day)\b") & (pl.col("precision") == "day"))
+        .then(pl.coalesce(pl.when(pl.col("end_date") > pl.col("start_date")).then(pl.col("end_date")), pl.col("start_date").dt.offset_by("1d")))
+        .otherwise(pl.col("end_date"))
+        .alias("end_date"),
+    )
+    return _one_row_per_event(events, documents)
+
+
+def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
+    """Merge the mentions of one event within a document (headline, lead, body, a later
+    "в ходе визита"): same type family, parties and modality, dates that agree or none."""
+    family = (
+        pl.when((pl.col("event_type") == "meeting") & (pl.col("participants").list.len() == 2))
+        .then(pl.lit("talks"))
+        .otherwise(pl.col("event_type"))
+    )
+    parties = (
+        pl.when((pl.col("event_type") == "summit") & pl.col("organisation_id").is_not_null())
+        .then(pl.col("organisation_id"))
+        .otherwise(pl.col("participants").list.join(" "))
+    )
+    keyed = events.with_columns(family.alias("_family"), parties.alias("_parties"))
+    group = ["document_id", "_family", "_parties", "modality"]
+    # dated mentions more than a day apart are different events; undated ones join the first
+    clustered = (
+        keyed.sort([*group, "start_date"], nulls_last=True)
+        .with_columns(
+            (
+                (pl.col("start_date") - pl.col("end_date").fill_null(pl.col("start_date")).cum_max().shift(1).over(group))
+                .dt.total_days()
+                .fill_null(0)
+                > 1
+            )
+            .cast(pl.Int32)
+            .cum_sum()
+            .over(group)
+            .alias("_cluster")
+        )
+    )
+    merged = (
+        clustered.sort("char_start", "pos")
+        .group_by([*group, "_cluster"])
+        .agg(
+            pl.when(pl.col("event_type").is_in(["talks"]).any()).then(pl.lit("talks")).otherwise(pl.col("event_type").first()).alias("event_type"),
+            pl.col("participants").list.explode(keep_nulls=False, empty_as_null=False).unique().sort().alias("participants"),
+            pl.col("host_country").drop_nulls().first(),
+            pl.col("visit_level").drop_nulls().first(),
+            pl.col("documents_signed").max(),
+            pl.col("organisation_id").drop_nulls().first(),
+            pl.col("start_date").min(),
+            pl.col("end_date").max(),
+            pl.col("precision").sort_by("start_date").drop_nulls().first(),
+            pl.col("sentence_index").first(),
+            pl.col("char_start").first(),
+            pl.col("char_end").first(),
+            pl.col("sentence").first().alias("evidence"),
+            pl.len().alias("n_in_document"),
+        )
+    )
+    # talks and meetings held during a visit are part of the visit
+    visits = merged.filter((pl.col("event_type") == "visit") & (pl.col("modality") == "occurred")).select(
+        "document_id", pl.col("participants").list.join(" ").alias("_parties"), pl.col("start_date").alias("_v_start"), pl.col("end_date").alias("_v_end")
+    )
+    during_visit = (
+        merged.filter(pl.col("_family") == "talks")
+        .join(visits, on=["document_id", "_parties"])
+        .filter(
+            pl.col("start_date").is_null()
+            | pl.col("_v_start").is_null()
+            | (pl.col("start_date") >= pl.col("_v_start").dt.offset_by("-1d"))
+            & (pl.col("start_date") <= pl.coalesce("_v_end", "_v_start").dt.offset_by("1d"))
+        )
+        .select(*group, "_cluster")
+        .unique()
+    )
+    merged = merged.join(during_visit, on=[*group, "_cluster"], how="anti")
+    published = documents.select("document_id", "published_at")
+    return (
+        merged.join(published, on="document_id", how="left")
+        .with_columns(
+            # an undated report of an event that happened: the article's date, at best
+            pl.when(pl.col("start_date").is_null() & (pl.col("modality") == "occurred"))
+            .then(pl.col("published_at"))
+            .otherwise(pl.col("start_date"))
+            .alias("start_date"),
+            pl.when(pl.col("start_date").is_null() & (pl.col("modality") == "occurred") & pl.col("published_at").is_not_null())
+            .then(pl.lit("day"))
+            .otherwise(pl.col("precision"))
+            .alias("date_precision"),
+        )
+        .with_columns(pl.coalesce("end_date", "start_date").alias("end_date"))
+        .with_columns(
+            pl.concat_str(
+                "document_id", "event_type", pl.col("participants").list.join(","), "start_date", "char_start",
+                "modality", pl.col("organisation_id"), separator="|", ignore_nulls=True,
+            )
+            .hash()
+            .cast(pl.String)
+            .alias("mention_id"),
+            pl.col("participants").alias("participant_countries"),
+            pl.col("event_type").replace_strict(CAMEO, default=None).alias("cameo_code"),
+            (
+                pl.lit(0.5)
+                + pl.when(pl.col("date_precision") == "day").then(0.2).otherwise(0.0)
+                + pl.when(pl.col("n_in_document") > 1).then(0.2).otherwise(0.0)
+            ).alias("confidence"),
+        )
+    )

@@ -1,0 +1,275 @@
+"""Figures: money amounts and percentages with their metric, qualifier, countries, direction
+and reference period.
+
+A number is a figure only with a currency ("4,0 млрд. долларов", "$8,5 млрд.", "26 billion
+yuan"), a percent sign or word, or a scale that carries the previous figure's currency
+("превысил 27 млрд."). Counts of other things ("девяти школ", "3,000 companies") are not.
+The metric is decided by the nearest keyword before the number ("инвестиции",
+"товарооборот", "покупке"); the countries by the words from that keyword to the number, else
+the sentence, else the last pair of countries the text named.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from orchestration.extract.patterns import (
+    CURRENCIES,
+    GROWTH,
+    INTO,
+    METRIC_KEYWORD,
+    METRIC_OF_KEYWORD,
+    MONEY,
+    NATIONAL_CURRENCY,
+    NUMBER_WORDS,
+    PERCENT,
+    QUALIFIER,
+    QUALIFIERS,
+    SCALES,
+    STOCK,
+    TRADE,
+)
+from orchestration.extract.text import locate
+
+KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
+CITATION = r"^\[\d+\]"
+
+
+def _first_match(expr: pl.Expr, table: list[tuple[str, str]]) -> pl.Expr:
+    out = pl.lit(None, dtype=pl.String)
+    for pattern, value in reversed(table):
+        out = pl.when(expr.str.contains(pattern)).then(pl.lit(value)).otherwise(out)
+    return out
+
+
+def _number(num: pl.Expr, thousands_comma: pl.Expr) -> pl.Expr:
+    """'4,0' -> 4.0, '1 500' -> 1500, '3,000' (English) -> 3000, 'десяти' -> 10."""
+    digits = num.str.replace_all(r"[ \u00a0\u202f]", "")
+    numeric = (
+        pl.when(thousands_comma & digits.str.contains(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$"))
+        .then(digits.str.replace_all(",", ""))
+        .otherwise(digits.str.replace(",", "."))
+        .cast(pl.Float64, strict=False)
+    )
+    word = num.str.to_lowercase().replace_strict(NUMBER_WORDS, default=None, return_dtype=pl.Float64)
+    return pl.coalesce(numeric, word)
+
+
+def _scale(scale: pl.Expr) -> pl.Expr:
+    low = scale.str.to_lowercase().str.strip_chars(".")
+    out = pl.lit(1.0)
+    for stem, factor in sorted(SCALES.items(), key=lambda kv: len(kv[0])):
+        out = pl.when(low.str.starts_with(stem)).then(pl.lit(factor)).otherwise(out)
+    return pl.when(scale.is_null()).then(pl.lit(1.0)).otherwise(out)
+
+
+def _amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
+    language = documents.select("document_id", "language")
+    money = (
+        locate(sentences, "sentence", KEYS, pattern=MONEY)
+        .with_columns(pl.col("match").str.extract_groups(MONEY).alias("_g"))
+        .unnest("_g")
+        .join(language, on="document_id", how="left")
+        .with_columns(
+            pl.coalesce("sym", "sym2", "cur").str.to_lowercase().alias("_currency_word"),
+            pl.col("sentence").str.slice(pl.col("match_end"), 3).alias("_after"),
+        )
+        .with_columns(
+            _first_match(pl.col("_currency_word"), CURRENCIES).alias("unit"),
+            _number(pl.col("num"), (pl.col("language") == "en") | pl.col("sym").is_not_null()).alias("_number"),
+            _scale(pl.col("scale")).alias("scale"),
+            pl.col("scale").is_not_null().alias("_has_scale"),
+        )
+        # a scale with nothing after it borrows the currency of the figure before ("превысил 27 млрд.")
+        .filter(
+            pl.col("unit").is_not_null()
+            | (pl.col("_has_scale") & pl.col("_after").str.contains(r"^\s*(?:[.,;:)»!?]|$)"))
+        )
+        .with_columns(pl.lit("money").alias("_kind"))
+    )
+    percent = (
+        locate(sentences, "sentence", KEYS, pattern=PERCENT)
+        .with_columns(pl.col("match").str.extract_groups(PERCENT).alias("_g"))
+        .unnest("_g")
+        .with_columns(
+            pl.lit("percent").alias("unit"),
+            _number(pl.col("num"), pl.lit(False)).alias("_number"),
+            pl.lit(1.0).alias("scale"),
+            pl.lit("percent").alias("_kind"),
+        )
+    )
+    columns = [*KEYS, "match", "match_start", "match_end", "unit", "_number", "scale", "_kind"]
+    amounts = (
+        pl.concat([money.select(columns), percent.select(columns)])
+        .filter(pl.col("_number").is_not_null() & ~pl.col("sentence").str.contains(CITATION))
+        .sort(["document_id", "sentence_index", "match_start", "match_end"], descending=[False, False, False, True])
+        .with_columns(pl.col("match_end").cum_max().shift(1).over(["document_id", "sentence_index"]).alias("_prev_end"))
+        .filter(pl.col("_prev_end").is_null() | (pl.col("match_start") >= pl.col("_prev_end")))
+        .sort("document_id", "sentence_index", "match_start")
+        .with_columns(
+            pl.when(pl.col("_kind") == "money")
+            .then(pl.col("unit"))
+            .forward_fill()
+            .over(["document_id", "paragraph_index"])
+            .alias("_carried")
+        )
+        .with_columns(pl.coalesce("unit", "_carried").alias("unit"))
+        .filter(pl.col("unit").is_not_null())
+        .with_columns((pl.col("_number") * pl.col("scale")).alias("value"))
+    )
+    return amounts
+
+
+def extract_figures(
+    sentences: pl.LazyFrame,
+    mentions: pl.LazyFrame,
+    dates: pl.LazyFrame,
+    documents: pl.LazyFrame,
+) -> pl.LazyFrame:
+    by = ["document_id", "sentence_index"]
+    amounts = _amounts(sentences, documents).with_row_index("figure_row")
+    prefix = pl.col("sentence").str.slice(0, pl.col("match_start"))
+    keyword = prefix.str.extract_groups(METRIC_KEYWORD + r"(?P<tail>.*)$")
+    amounts = amounts.with_columns(
+        prefix.str.slice(pl.max_horizontal(pl.col("match_start") - 45, 0)).str.extract(QUALIFIER, 1).str.to_lowercase().alias("_q"),
+        keyword.struct.field("kw").str.to_lowercase().alias("_kw"),
+        (pl.col("match_start") - keyword.struct.field("tail").str.len_chars() - keyword.struct.field("kw").str.len_chars()).alias("_kw_pos"),
+    ).with_columns(
+        _first_match(pl.col("_q"), QUALIFIERS).fill_null("exact").alias("qualifier"),
+        _first_match(pl.col("_kw"), METRIC_OF_KEYWORD).alias("_metric_kw"),
+        # the words from just before the keyword to the number: "российские инвестиции в Казахстан превысил 27"
+        pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0).alias("_scope_start"),
+    )
+
+    # --- reference period: the nearest period before the number in the sentence, else just after
+    periods = dates.filter(pl.col("kind").is_in(["year", "relative_year", "month_range", "months_of_year", "month", "en_month"]))
+    figure_periods = (
+        amounts.select("figure_row", *by, "match_start", "match_end")
+        .join(periods.select(*by, "pos", "start_date", "end_date"), on=by)
+        .with_columns(
+            pl.when(pl.col("pos") < pl.col("match_start"))
+            .then(pl.col("match_start") - pl.col("pos"))
+            .otherwise((pl.col("pos") - pl.col("match_end")) * 3 + 1000)  # after the number: only if none before
+            .alias("_distance")
+        )
+        .filter(pl.col("_distance") < 1000 + 3 * 40)
+        .sort("_distance")
+        .group_by("figure_row")
+        .agg(pl.col("start_date").first().alias("period_start"), pl.col("end_date").first().alias("period_end"))
+    )
+
+    # --- countries: scope, else sentence, else the last pair named
+    countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
+    in_scope = (
+        amounts.select("figure_row", *by, "_scope_start", "_kw_pos", "match_end")
+        .join(countries.select(*by, "pos", "country", "kind", "surface", "char_start"), on=by)
+        .filter((pl.col("pos") >= pl.col("_scope_start")) & (pl.col("pos") < pl.col("match_end")))
+        .join(sentences.select(*by, pl.col("sentence")), on=by)
+        .with_columns(
+            pl.col("sentence").str.slice(pl.max_horizontal(pl.col("pos") - 12, 0), pl.min_horizontal(pl.col("pos"), 12)).alias("_before")
+        )
+        .sort("pos")
+        .group_by("figure_row")
+        .agg(
+            pl.col("country").unique(maintain_order=True).alias("scope_countries"),
+            # investor: named before the keyword or right after it ("инвестиции России")
+            pl.col("country")
+            .filter(~pl.col("_before").str.contains(INTO) & (pl.col("pos") < pl.col("_kw_pos").fill_null(0) + 25))
+            .first()
+            .alias("_source"),
+            # destination: "в Казахстан", "into Kazakhstan" after the keyword
+            pl.col("country")
+            .filter(pl.col("_before").str.contains(INTO) & (pl.col("pos") > pl.col("_kw_pos").fill_null(0)))
+            .first()
+            .alias("_target"),
+        )
+    )
+    per_sentence = (
+        sentences.select(*by, "paragraph_index")
+        .join(
+            countries.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_countries")),
+            on=by,
+            how="left",
+        )
+        .with_columns(pl.col("sentence_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+        .sort(by)
+        .with_columns(
+            pl.when(pl.col("sentence_countries").list.len() == 2)
+            .then(pl.col("sentence_countries"))
+            .shift(1)
+            .forward_fill()
+            .over("document_id")
+            .alias("context_pair")
+        )
+    )
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    scope = pl.col("scope_countries").fill_null(empty)
+    sent = pl.col("sentence_countries")
+    chosen = (
+        pl.when(scope.list.len() >= 2)
+        .then(scope)
+        .when(sent.list.len().is_between(2, 3))
+        .then(sent)
+        .otherwise(pl.concat_list(sent, pl.col("context_pair").fill_null(empty)).list.unique(maintain_order=True).list.head(2))
+    )
+    figures = (
+        amounts.join(figure_periods, on="figure_row", how="left")
+        .join(in_scope, on="figure_row", how="left")
+        .join(per_sentence.drop("paragraph_index"), on=by, how="left")
+        .with_columns(chosen.list.drop_nulls().list.sort().alias("countries"))
+        .with_columns(
+            pl.when(pl.col("unit") == "percent")
+            .then(
+                pl.when(pl.col("sentence").str.contains(NATIONAL_CURRENCY))
+                .then(pl.lit("national_currency_share"))
+                .when(pl.col("sentence").str.contains(GROWTH) & pl.col("sentence").str.contains(TRADE))
+                .then(pl.lit("trade_growth"))
+                .otherwise(pl.lit("other"))
+            )
+            .when(pl.col("_metric_kw") == "investment")
+            .then(
+                pl.when(
+                    pl.col("period_start").is_not_null()
+                    & ~pl.col("sentence").str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start")).str.contains(STOCK)
+                )
+                .then(pl.lit("investment_flow"))
+                .otherwise(pl.lit("investment_stock"))
+            )
+            .otherwise(pl.coalesce(pl.col("_metric_kw"), pl.lit("other")))
+            .alias("metric"),
+            pl.col("period_start").dt.year().cast(pl.Int32).alias("reference_year"),
+        )
+        .with_columns(
+            # direction only where money moves: investment, aid
+            pl.when(pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"]))
+            .then(
+                pl.coalesce(
+                    pl.col("_source"),
+                    pl.when(pl.col("countries").list.len() == 2).then(pl.col("countries").list.set_difference(pl.concat_list("_target")).list.first()),
+                )
+            )
+            .alias("source_country"),
+        )
+        .with_columns(
+            pl.when(pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"]))
+            .then(
+                pl.coalesce(
+                    pl.when(pl.col("_target") != pl.col("source_country")).then(pl.col("_target")),
+                    pl.when(pl.col("countries").list.len() == 2).then(pl.col("countries").list.set_difference(pl.concat_list("source_country")).list.first()),
+                )
+            )
+            .alias("target_country"),
+        )
+        .with_columns(
+            pl.when(pl.col("source_country") == pl.col("target_country")).then(None).otherwise(pl.col("target_country")).alias("target_country"),
+            (pl.col("char_start") + pl.col("match_start")).cast(pl.Int32).alias("_abs_start"),
+        )
+        .with_columns(
+            pl.concat_str("document_id", "_abs_start", "unit", "value", separator="|").hash().cast(pl.String).alias("figure_id"),
+            pl.col("sentence").alias("evidence"),
+            pl.lit("occurred").alias("modality"),
+            pl.col("_abs_start").alias("char_start"),
+            (pl.col("char_start") + pl.col("match_end")).cast(pl.Int32).alias("char_end"),
+        )
+    )
+    return figures

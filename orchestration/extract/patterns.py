@@ -1,0 +1,229 @@
+"""Every extraction pattern in one place, Russian and English side by side.
+
+Patterns are Rust regular expressions (polars): linear time, no look-around, no backrefs.
+Each carries a comment with an example it matches.
+"""
+
+from __future__ import annotations
+
+W = r"[\w\-]"  # a word character, hyphen included ("российско-киргизские")
+
+MONTHS_RU = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
+    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}  # fmt: skip
+MONTHS_EN = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+# "августа" (genitive: "7 августа"), "августе" (prepositional: "в августе"), "август"
+MONTH_RU = r"(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+MONTH_RU_PREP = r"(?:январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)"
+MONTH_EN = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+DASH = r"\s*[-–—]\s*"
+YEAR = r"(?:19|20)\d{2}"
+
+# Date expressions: (kind, pattern). Kinds decide how the groups are read (see dates.py).
+DATE_PATTERNS: list[tuple[str, str]] = [
+    # "7–12 августа 2025 года", "8-10 октября"
+    ("day_range", rf"\b(?P<d1>\d{{1,2}}){DASH}(?P<d2>\d{{1,2}})\s+(?P<mon>{MONTH_RU})(?:\s+(?P<y>{YEAR}))?"),
+    # "30 сентября – 2 октября 2025 года"
+    ("day_month_range", rf"\b(?P<d1>\d{{1,2}})\s+(?P<mon1>{MONTH_RU}){DASH}(?P<d2>\d{{1,2}})\s+(?P<mon>{MONTH_RU})(?:\s+(?P<y>{YEAR}))?"),
+    # "11 ноября", "15 августа 2025 г."
+    ("day", rf"\b(?P<d1>\d{{1,2}})\s+(?P<mon>{MONTH_RU})(?:\s+(?P<y>{YEAR}))?"),
+    # "09.10.2025"
+    ("numeric", rf"\b(?P<d1>\d{{1,2}})\.(?P<mn>\d{{2}})\.(?P<y>{YEAR})\b"),
+    # "November 6, 2025", "Nov. 6-7"
+    ("en_month_day", rf"\b(?P<mon>{MONTH_EN})\s+(?P<d1>\d{{1,2}})(?:{DASH}(?P<d2>\d{{1,2}}))?(?:st|nd|rd|th)?(?:,?\s+(?P<y>{YEAR}))?\b"),
+    # "6 November 2025", "6-7 November"
+    ("en_day_month", rf"\b(?P<d1>\d{{1,2}})(?:{DASH}(?P<d2>\d{{1,2}}))?\s+(?P<mon>{MONTH_EN})(?:,?\s+(?P<y>{YEAR}))?\b"),
+    # "в январе – сентябре", "в январе-сентябре 2025 года" (a period)
+    ("month_range", rf"(?i)\b(?:в|за)\s+(?P<mon1>{MONTH_RU_PREP}|январь|январе){DASH}(?P<mon>{MONTH_RU_PREP}|сентябрь|[а-я]+ре)(?:\s+(?P<y>{YEAR}))?"),
+    # "в феврале 2022 года", "в марте"
+    ("month", rf"(?i)\bв\s+(?P<mon>{MONTH_RU_PREP})(?:\s+(?P<y>{YEAR}))?"),
+    # "in January", "in March 2023"
+    ("en_month", rf"\b(?:in|In|since|by)\s+(?P<mon>{MONTH_EN})(?:\s+(?P<y>{YEAR}))?\b"),
+    # "the first seven months of 2023", "за семь месяцев 2025 года"
+    ("months_of_year", rf"(?i)\b(?:first|за|в первые)\s+(?P<n>\w+)\s+(?:months|месяц\w*)\s+(?:of\s+)?(?P<y>{YEAR})"),
+    # "в 2024 году", "по итогам 2024 года", "за 2024 год", "in 2024"
+    ("year", rf"(?i)\b(?:в|во|по итогам|за|in|during|for)\s+(?P<y>{YEAR})\s*(?:году|года|год|г\.|\b)"),
+    # "в прошлом году", "по итогам прошлого года", "last year", "в этом году"
+    ("relative_year", r"(?i)\b(?P<rel>в прошлом году|по итогам прошлого года|за прошлый год|в прошлом году|last year|в этом году|в текущем году|this year|в позапрошлом году)"),
+    # "накануне", "в тот же вечер", "the day before", "месяцем ранее"
+    ("relative_day", r"(?i)\b(?P<rel>накануне|вчера|сегодня|в тот же (?:день|вечер)|на следующий день|днем ранее|днём ранее|месяцем ранее|месяц назад|неделей ранее|неделю назад|the day before|the previous day|yesterday|today|the same day|the next day|a month earlier|a week earlier|last week|last month)\b"),
+]
+
+RELATIVE_DAYS = {
+    "накануне": -1, "вчера": -1, "the day before": -1, "the previous day": -1, "yesterday": -1,
+    "днем ранее": -1, "днём ранее": -1, "сегодня": 0, "today": 0, "в тот же день": 0,
+    "в тот же вечер": 0, "the same day": 0, "на следующий день": 1, "the next day": 1,
+    "неделей ранее": -7, "неделю назад": -7, "a week earlier": -7, "last week": -7,
+    "месяцем ранее": -30, "месяц назад": -30, "a month earlier": -30, "last month": -30,
+}  # fmt: skip
+RELATIVE_YEARS = {
+    "в прошлом году": -1, "по итогам прошлого года": -1, "за прошлый год": -1, "last year": -1,
+    "в позапрошлом году": -2, "в этом году": 0, "в текущем году": 0, "this year": 0,
+}  # fmt: skip
+
+# Event triggers: (event_type, role, pattern). role 'event' emits an event; 'series' (plural,
+# "серия звонков") only sets the type for a following enumeration ("Среди собеседников — ...");
+# 'planned' is a trigger whose own form is future ("посетит").
+EVENT_TRIGGERS: list[tuple[str, str, str]] = [
+    # "телефонный разговор", "провели телефонные переговоры", "по телефону"
+    ("phone_call", "event", r"(?i)\bтелефонн\w+\s+(?:разговор\w*|переговор\w*|бесед\w*|контакт\w*)"),
+    ("phone_call", "event", r"(?i)\b(?:разговор\w*\s+)?по\s+телефону\b|\bпо\s+видеосвязи\b|\bв\s+режиме\s+видеоконференции\b"),
+    ("phone_call", "event", r"(?i)\bсозвонил(?:ся|ась|ись)\b|\bтелефонн\w+\s+звон\w+|\bзвонок\b|\bзвонка\b"),
+    ("phone_call", "series", r"(?i)\bзвонк(?:и|ов|ами|ах)\b|\bобзвон\w*\b|\bсозванивал\w*"),
+    ("phone_call", "event", r"(?i)\b(?:phone|telephone)\s+(?:call|conversation|talks)\w*|\bvideo\s+call\b|\bspoke\s+(?:by|on\s+the)\s+(?:tele)?phone\b"),
+    # "государственного визита", "посетил Таджикистан", "принял в Кремле"
+    ("visit", "event", r"(?i)\bвизит(?:а|е|ом|у)?\b|\bпосетил(?:а|и)?\b|\bпосещени[еяю]\b|\bприбыл(?:а|и)?\s+(?:в|во)\b"),
+    ("visit", "event", r"\bпринял(?:а|и)?\s+в\s+(?:Кремле|Белом\s+доме|резиденции|Ак\s?[Оо]рде|Акорде|[А-ЯЁ]\w+е)\b"),
+    ("visit", "planned", r"(?i)\bпосет(?:ит|ят)\b|\bприбудет\b|\bотправит(?:ся|ь)\s+с\s+\w*\s*визитом\b|\bwill\s+visit\b|\bupcoming\s+visit\b|\bplans\s+to\s+visit\b"),
+    ("visit", "series", r"(?i)\bвизит(?:ы|ов|ами|ах)\b"),
+    ("visit", "event", r"(?i)\b(?:state|official|working)\s+visit\b|\bvisit(?:ed|ing)?\b(?:\s+to)?|\barrived\s+in\b"),
+    # "саммита «Центральная Азия-Россия»", "заседания Совета глав государств СНГ"
+    ("summit", "event", r"(?i)\bсаммит(?:а|е|ом|у)?\b|\bзаседани\w+\s+(?:Совета\s+глав\w*|Высшего\s+\w+\s+совета)|\bsummit\b"),
+    ("summit", "series", r"(?i)\bсаммит(?:ы|ов|ах|ами)\b|\bsummits\b"),
+    # "встречи с Дональдом Трампом", "встретились", "met with"
+    ("meeting", "event", r"(?i)\bвстреч(?:а|и|е|у|ей)\b|\bвстретил(?:ся|ась|ись)\b|\bвстретившись\b|\bmet\s+(?:with\s+)?|\bmeeting\b"),
+    ("meeting", "series", r"(?i)\bвстреч(?:ами|ах)\b|\bвстречал(?:ся|ась|ись)\b"),
+    # "провел переговоры", "российско-киргизские переговоры", "talks"
+    ("talks", "event", r"(?i)\bпереговор(?:ы|ов|ах|ам|ами)\b|\btalks\b|\bnegotiations\b"),
+    # "были подписаны", "подписание 10 документов", "signed"
+    ("agreement_signing", "event", r"(?i)\bподписал(?:и|а)?\b|\bподписан(?:ы|о|а)?\b|\bподписани[еяюи]\b|\bподписанн\w+|\bподписав\b|\bsigned\b|\bsigning\b"),
+    ("agreement_signing", "planned", r"(?i)\bподпиш(?:ут|ет)\b|\bбудут\s+подписаны\b|\bwill\s+sign\b"),
+]
+
+# A sentence that continues the previous one's event by naming the other parties:
+# "Среди собеседников — Рамафоза, Токаев, ...", "Among them were ..."
+CONTINUATION = r"(?i)\b(?:среди\s+(?:собеседников|них)|собеседник\w*\s+(?:стали|были)|в\s+их\s+числе|among\s+them|among\s+(?:the\s+)?interlocutors)\b"
+
+# Modality cues in the few words before a trigger ("планируется подписание", "намерены посетить").
+PLANNED_BEFORE = (
+    r"(?i)\b(?:планиру\w+|намерен\w*|собира\w+|ожида\w+|предстоящ\w+|предстоит|будущ\w+|готов\w*\s+к|"
+    r"приблизил\w*\s+к|договорил\w*\s+о|состоится|пройд[её]т|will|plans?\s+to|planned|upcoming|expected|"
+    r"intends?\s+to|scheduled)\b[^.]{0,40}$"
+)
+PLANNED_AFTER = r"(?i)^[^.,]{0,25}\b(?:состоится|пройд[её]т|запланирован\w*|ожидается|will\s+take\s+place|is\s+scheduled)"
+NEGATED_BEFORE = r"(?i)\b(?:не\s+состоял\w*|не\s+будет|не\s+подписал\w*|отмен\w+|отложен\w*|отказал\w*\s+от|not|cancel\w*|postpon\w+)\b[^.]{0,25}$"
+HYPOTHETICAL_BEFORE = r"(?i)\b(?:возможн\w*|если|мог(?:ут|ли|ла|ло)?\s+бы|может|могут|would|could|might|if)\b[^.]{0,30}$"
+# Vague periods make a trigger a summary, not an event: "с которыми он встречался за последние
+# несколько месяцев", "regularly".
+GENERIC_PERIOD = r"(?i)\b(?:за\s+последн\w+\s+(?:несколько\s+)?(?:месяц|лет|год|недел|время)\w*|регулярно|неоднократно|в\s+последнее\s+время|regularly|repeatedly)\b"
+
+# "государственного визита" -> state
+VISIT_LEVEL = r"(?i)\b(?P<level>государственн|официальн|рабоч|state|official|working)\w*\s+(?:визит|visit)"
+VISIT_LEVELS = {"государственн": "state", "официальн": "official", "рабоч": "working",
+                "state": "state", "official": "official", "working": "working"}  # fmt: skip
+
+# Words that point back to parties named before: "По итогам переговоров, президенты подписали"
+ANAPHORA = (
+    r"(?i)\b(?:президент\w*|лидер\w*|сторон\w*|глав\w*\s+государств|по\s+итогам|в\s+ходе|двусторонн\w*|"
+    r"the\s+(?:two\s+)?(?:leaders|presidents|sides)|both\s+sides|bilateral)\b"
+)
+
+# Words for numbers, declined: "семь", "семи", "двух", "десяти", "seven".
+NUMBER_WORDS: dict[str, float] = {
+    "один": 1.0, "одна": 1, "одно": 1, "одного": 1, "одной": 1, "два": 2, "две": 2, "двух": 2, "двум": 2,
+    "двумя": 2, "три": 3, "трех": 3, "трёх": 3, "трем": 3, "тремя": 3, "четыре": 4, "четырех": 4,
+    "четырёх": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "семи": 7, "восемь": 8,
+    "восьми": 8, "девять": 9, "девяти": 9, "десять": 10, "десяти": 10, "одиннадцать": 11,
+    "одиннадцати": 11, "двенадцать": 12, "двенадцати": 12, "тринадцать": 13, "тринадцати": 13,
+    "четырнадцать": 14, "четырнадцати": 14, "пятнадцать": 15, "пятнадцати": 15, "шестнадцать": 16,
+    "шестнадцати": 16, "семнадцать": 17, "семнадцати": 17, "восемнадцать": 18, "восемнадцати": 18,
+    "девятнадцать": 19, "девятнадцати": 19, "двадцать": 20, "двадцати": 20, "тридцать": 30,
+    "тридцати": 30, "сорок": 40, "сорока": 40, "пятьдесят": 50, "пятидесяти": 50, "сто": 100, "ста": 100,
+    "полтора": 1.5, "полутора": 1.5, "десятка": 10, "десятков": 10, "дюжины": 12,
+    "one": 1.0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+}  # fmt: skip
+NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+
+# "16 документов", "семь документов", "более двух десятков документов", "15 cooperation documents"
+DOCUMENT_COUNT = (
+    rf"(?i)\b(?P<num>\d{{1,3}}|{NUMBER_WORD})\s+(?P<tens>десят\w+\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:документ\w*|соглашени\w*|меморандум\w*|договор(?:ов|а)\b|documents?|agreements?|memorand\w*|deals)"
+)
+
+SCALE = (
+    r"тыс\.|тысяч\w*|млн\.?|миллион\w*|млрд\.?|миллиард\w*|трлн\.?|триллион\w*|"
+    r"thousand|million|billion|trillion|bn\b|mln\b|tn\b"
+)
+SCALES = {"тыс": 1e3, "тысяч": 1e3, "млн": 1e6, "миллион": 1e6, "млрд": 1e9, "миллиард": 1e9,
+          "трлн": 1e12, "триллион": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9,
+          "trillion": 1e12, "bn": 1e9, "mln": 1e6, "tn": 1e12}  # fmt: skip
+CURRENCY = (
+    r"долл\.|доллар\w*|usd|евро|eur\b|€|руб\.|рубл\w*|rub\b|юан\w*|cny\b|тенге|kzt\b|сом(?:ов|а)?\b|"
+    r"сум(?:ов|а)?\b|сомони|манат\w*|dollars?|euros?|yuan|renminbi|roubles?|rubles?|tenge|soms?\b|"
+    r"\$|₽|¥|£|фунт\w*\s+стерлинг\w*|pounds?\b|иен\w*|yen\b|рупи\w*|rupees?"
+)
+CURRENCIES = [  # (pattern on the lowercased currency word, ISO code)
+    (r"^(?:долл|доллар|usd|dollar|\$)", "USD"), (r"^(?:евро|eur|euro|€)", "EUR"),
+    (r"^(?:руб|rub|roubl|rubl|₽)", "RUB"), (r"^(?:юан|cny|yuan|renminbi|¥)", "CNY"),
+    (r"^(?:тенге|kzt|tenge)", "KZT"), (r"^(?:сом\b|сома|сомов|som)", "KGS"), (r"^(?:сумов|сума|сум\b)", "UZS"),
+    (r"^сомони", "TJS"), (r"^манат", "TMT"), (r"^(?:фунт|pound|£)", "GBP"), (r"^(?:иен|yen)", "JPY"),
+    (r"^(?:рупи|rupee)", "INR"),
+]  # fmt: skip
+NUMBER = rf"\d+(?:[ \u00a0\u202f]\d{{3}})*(?:[.,]\d+)?|(?:{NUMBER_WORD})"
+
+# A money amount: "4,0 млрд. долларов", "$8,5 млрд.", "30$ млрд", "1,5 млрд юаней",
+# "превысил 27 млрд." (currency carried over), "26 billion yuan", "$8.5 billion"
+MONEY = (
+    rf"(?i)(?:(?P<sym>[$€£¥₽])\s?)?(?P<num>{NUMBER})\s?(?P<sym2>[$€£¥₽])?\s*(?P<scale>{SCALE})?"
+    rf"\s*(?P<cur>{CURRENCY})?"
+)
+# "13,6 процента", "17%", "5 percent"
+PERCENT = rf"(?i)(?P<num>\d+(?:[.,]\d+)?|(?:{NUMBER_WORD}))\s*(?P<pct>%|процент\w*|percent\b|per\s+cent\b|п\.\s?п\.)"
+
+# Qualifiers just before a number: "почти 2,0 млрд", "превысил 27 млрд.", "more than 3,000"
+QUALIFIER = (
+    r"(?i)\b(?P<q>почти|около|порядка|примерно|приблизительно|ориентировочно|свыше|более|больше|"
+    r"не\s+менее|не\s+более|менее|меньше|превысил\w*|превыша\w*|превышающ\w*|достиг\w*\s+более|"
+    r"almost|nearly|about|around|approximately|some|roughly|more\s+than|over|exceeding|exceeded|"
+    r"above|less\s+than|under|up\s+to)\s+(?:[\w-]+\s+){0,1}$"
+)
+QUALIFIERS = [  # (pattern on the lowercased qualifier, value)
+    (r"^не\s+менее", "more_than"), (r"^не\s+более", "less_than"),
+    (r"^(?:почти|около|порядка|примерно|приблизительно|ориентировочно|almost|nearly|about|around|approximately|some|roughly)", "approx"),
+    (r"^(?:свыше|более|больше|превы|достиг\w*\s+более|more|over|exceed|above)", "more_than"),
+    (r"^(?:менее|меньше|less|under|up\s+to)", "less_than"),
+]  # fmt: skip
+
+# The nearest of these words before a figure decides its metric.
+METRIC_KEYWORD = (
+    r"(?i)(?s).*\b(?P<kw>товарооборот\w*|товарообмен\w*|торгов\w*\s+оборот\w*|объем\w*\s+торговли|"
+    r"взаимн\w+\s+торговл\w*|торговл\w*|экспорт\w*|импорт\w*|trade|exports?|imports?|"
+    r"инвестиц\w*|инвестор\w*|вложени\w*|капиталовложени\w*|invest\w*|FDI|"
+    r"соглашени\w*|контракт\w*|сделк\w*|покупк\w*|приобретени\w*|закупк\w*|поставк\w*|проект\w*|"
+    r"договор\w*|пакет\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
+    r"кредит\w*|заём|займ\w*|заем\w*|грант\w*|помощ\w*|loans?|grants?|aid|credit\w*|assistance)\b"
+)
+METRIC_OF_KEYWORD = [  # (pattern on the lowercased keyword, metric)
+    (r"^(?:товарооборот|товарообмен|торгов|объем|взаимн|торговл|экспорт|импорт|trade|export|import)", "trade_turnover"),
+    (r"^(?:инвестиц|инвестор|вложени|капиталовложени|invest|fdi)", "investment"),
+    (r"^(?:кредит|заём|займ|заем|грант|помощ|loan|grant|aid|credit|assistance)", "aid_or_loan"),
+    (r"^(?:соглашени|контракт|сделк|покупк|приобретени|закупк|поставк|проект|договор|пакет|deal|contract|purchase|order|agreement|project|package)", "deal_value"),
+]  # fmt: skip
+NATIONAL_CURRENCY = r"(?i)национальн\w*\s+валют|national\s+currenc"
+GROWTH = r"(?i)\b(?:рост\w*|вырос\w*|увелич\w*|прибав\w*|снизил\w*|сократил\w*|упал\w*|grew|grow\w*|increas\w*|rose|up\s+by|declin\w*|fell)\b"
+TRADE = r"(?i)\b(?:товарооборот\w*|товарообмен\w*|торгов\w*|экспорт\w*|импорт\w*|trade|exports?|imports?)\b"
+# Accumulated, not per period: "общий объем накопленных российских инвестиций", "уже превысили"
+STOCK = r"(?i)\b(?:накоплен\w*|общий\s+объем|общий\s+объём|совокупн\w*|всего|уже|за\s+годы|за\s+все|accumulated|cumulative|total|stock)\b"
+# An investor country before the keyword, a destination after: "российские инвестиции в Казахстан"
+INTO = r"(?i)(?:\bв|\bво|\binto|\bin|\bto)\s*$"
+
+# Sentence boundaries: ". В", "». По", ".[1] Как", and every line break.
+SENTENCE_BREAK = r"(?P<end>[.!?…]+[»\"”’)\]]*(?:\[\d+\])*)(?P<space>[ \t\u00a0]+)[«\"“(\[—–\-]?[А-ЯЁA-Z0-9]|(?P<newline>\n+)"
+# A full stop after these is not a sentence end: "В. Путин", "г. Москва", "Mr. Trump".
+ABBREVIATION_BEFORE = r"(?:^|[^\w])(?:[А-ЯЁA-Z]|г|гг|им|ст|ул|пр|см|тыс|т\.е|т\.д|т\.п|др|проф|акад|Mr|Mrs|Ms|Dr|St|Jr|U\.S|vs|No)$"
+# "по Украине" names a topic, not a party; "в Афганистане" after "ситуации" likewise.
+TOPIC_BEFORE = r"(?i)(?:\bпо|\bо|\bоб|\bпро|\bситуаци\w+\s+(?:в|на)|\bкризис\w*\s+(?:в|на)|\bon|\babout|\bover)\s*$"
+# Locating prepositions: "в Москву", "в Кремле", "на Аляске", "in Washington", "to Astana"
+LOCATION_BEFORE = r"(?i)(?:\bв|\bво|\bна|\bin|\bto|\bat)\s*$"

@@ -1,0 +1,134 @@
+"""Text primitives over whole columns: find every match with its character offsets, and split
+bodies into sentences.
+
+polars has no "find all matches with positions", so `locate` marks each match with a
+sentinel (regex `replace_all`, or Aho-Corasick `replace_many` for literal lists), splits on
+the sentinel and sums segment lengths: odd segments are the matches, and the running sum gives
+their character offsets. One pass in Rust per column, no Python loop over rows.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from orchestration.extract.patterns import ABBREVIATION_BEFORE, SENTENCE_BREAK
+
+MARK = "\x00"  # never in a body: ingest refuses NUL bytes, and `sentences` strips them
+
+
+def locate(
+    frame: pl.LazyFrame,
+    text: str,
+    keys: list[str],
+    *,
+    pattern: str | None = None,
+    literals: list[str] | None = None,
+    whole_words: bool = True,
+) -> pl.LazyFrame:
+    """One row per match of `pattern` (regex) or `literals` (leftmost, first listed wins) in
+    column `text`: the `keys` columns, `match`, `match_start`, `match_end` (characters).
+    With `whole_words`, literal matches inside a longer word are dropped."""
+    if pattern is not None:
+        marked = pl.col(text).str.replace_all(pattern, f"{MARK}$0{MARK}")
+    else:
+        assert literals is not None
+        marked = pl.col(text).str.replace_many(literals, [f"{MARK}{x}{MARK}" for x in literals], leftmost=True)
+    segments = (
+        frame.select(*keys, marked.str.split(MARK).alias("_segments"))
+        .with_row_index("_row")
+        .explode("_segments")
+        .with_columns(
+            pl.int_range(pl.len()).over("_row").alias("_i"),
+            pl.col("_segments").str.len_chars().alias("_len"),
+        )
+        .with_columns((pl.col("_len").cum_sum().over("_row") - pl.col("_len")).alias("match_start"))
+    )
+    if whole_words and literals is not None:
+        before = pl.col("_segments").shift(1).over("_row").str.slice(-1)
+        after = pl.col("_segments").shift(-1).over("_row").str.slice(0, 1)
+        segments = segments.filter(
+            ~before.fill_null("").str.contains(r"^\w$") & ~after.fill_null("").str.contains(r"^\w$")
+        )
+    return (
+        segments.filter((pl.col("_i") % 2 == 1) & (pl.col("_len") > 0))
+        .select(
+            *keys,
+            pl.col("_segments").alias("match"),
+            pl.col("match_start").cast(pl.Int32),
+            (pl.col("match_start") + pl.col("_len")).cast(pl.Int32).alias("match_end"),
+        )
+    )
+
+
+def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
+    """Split `body` into sentences: document_id, sentence_index, paragraph_index, char_start,
+    char_end (offsets into the body), sentence."""
+    bodies = documents.select("document_id", pl.col("body").str.replace_all(MARK, " ", literal=True))
+    breaks = (
+        locate(bodies, "body", ["document_id", "body"], pattern=SENTENCE_BREAK)
+        .with_columns(pl.col("match").str.extract_groups(SENTENCE_BREAK).alias("_g"))
+        .unnest("_g")
+        .with_columns(
+            pl.when(pl.col("newline").is_not_null())
+            .then(pl.col("match_start"))
+            .otherwise(pl.col("match_start") + pl.col("end").str.len_chars())
+            .alias("cut"),
+            pl.when(pl.col("newline").is_not_null())
+            .then(pl.col("match_end"))
+            .otherwise(pl.col("match_start") + pl.col("end").str.len_chars() + pl.col("space").str.len_chars())
+            .alias("next_start"),
+            pl.col("newline").is_not_null().alias("is_paragraph"),
+            # the few characters before a full stop tell an initial or abbreviation from a sentence end
+            pl.col("body").str.slice(pl.max_horizontal(pl.col("match_start") - 6, 0), pl.min_horizontal(pl.col("match_start"), 6)).alias("_before"),
+        )
+        .filter(
+            pl.col("is_paragraph")
+            | ~(pl.col("end").str.starts_with(".") & pl.col("_before").str.contains(ABBREVIATION_BEFORE))
+        )
+        .select(
+            "document_id",
+            pl.col("cut").cast(pl.Int32),
+            pl.col("next_start").cast(pl.Int32),
+            "is_paragraph",
+        )
+    )
+    starts = pl.concat(
+        [
+            bodies.select("document_id", pl.lit(0).cast(pl.Int32).alias("char_start"), pl.lit(False).alias("is_paragraph")),
+            breaks.select("document_id", pl.col("next_start").alias("char_start"), "is_paragraph"),
+        ]
+    )
+    ends = pl.concat(
+        [
+            breaks.select("document_id", pl.col("cut").alias("char_end")),
+            bodies.select("document_id", pl.col("body").str.len_chars().cast(pl.Int32).alias("char_end")),
+        ]
+    )
+    spans = (
+        starts.sort("document_id", "char_start")
+        .with_columns(
+            pl.col("is_paragraph").cast(pl.Int32).cum_sum().over("document_id").alias("paragraph_index"),
+        )
+        .with_columns(pl.int_range(pl.len()).over("document_id").alias("_n"))
+        .join(
+            ends.sort("document_id", "char_end").with_columns(pl.int_range(pl.len()).over("document_id").alias("_n")),
+            on=["document_id", "_n"],
+        )
+        .join(bodies, on="document_id")
+        .with_columns(pl.col("body").str.slice(pl.col("char_start"), pl.col("char_end") - pl.col("char_start")).alias("_raw"))
+        # trim the whitespace around each sentence, keeping offsets exact
+        .with_columns(
+            (pl.col("_raw").str.len_chars() - pl.col("_raw").str.strip_chars_start().str.len_chars()).alias("_lead"),
+            pl.col("_raw").str.strip_chars().alias("sentence"),
+        )
+        .filter(pl.col("sentence").str.len_chars() > 0)
+        .with_columns(
+            (pl.col("char_start") + pl.col("_lead")).cast(pl.Int32).alias("char_start"),
+        )
+        .with_columns((pl.col("char_start") + pl.col("sentence").str.len_chars()).cast(pl.Int32).alias("char_end"))
+        .sort("document_id", "char_start")
+        .with_columns(pl.int_range(pl.len()).over("document_id").cast(pl.Int32).alias("sentence_index"))
+    )
+    return spans.select(
+        "document_id", "sentence_index", pl.col("paragraph_index").cast(pl.Int32), "char_start", "char_end", "sentence"
+    )
