@@ -281,6 +281,12 @@ def extract_events(
             pl.coalesce("start_date", "_s_start", "anchor_date").alias("start_date"),
             pl.coalesce("end_date", "_s_end").alias("end_date"),
             pl.coalesce("precision", pl.when(pl.coalesce("_s_start", "anchor_date").is_not_null()).then(pl.lit("day"))).alias("precision"),
+            # a date borrowed from the narrative is weaker than one the sentence gives
+            pl.when(pl.col("start_date").is_not_null() | pl.col("_s_start").is_not_null())
+            .then(pl.lit("sentence"))
+            .when(pl.col("anchor_date").is_not_null())
+            .then(pl.lit("anchor"))
+            .alias("date_source"),
         )
         .with_columns(
             pl.concat_list(participants, pl.col("host_country")).pipe(_distinct).alias("participants"),
@@ -289,10 +295,10 @@ def extract_events(
         )
         .select(
             *KEYS, "trigger", "pos", "event_type", "modality", "participants", "principal", "protagonist",
-            "host_country", "organisation_id", "start_date", "end_date", "precision",
+            "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source",
         )
     )
-    continuations = continuations.select(events.collect_schema().names())
+    continuations = continuations.with_columns(pl.lit("sentence").alias("date_source")).select(events.collect_schema().names())
     events = pl.concat([events, continuations], how="vertical_relaxed")
 
     # --- bilateral types: one event per counterpart of the principal
@@ -366,6 +372,12 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
     )
     keyed = events.with_columns(family.alias("_family"), parties.alias("_parties"))
     group = ["document_id", "_family", "_parties", "modality"]
+    # a mention dated only by the narrative joins a mention of the same event that has its own date
+    borrowed = pl.col("date_source") == "anchor"
+    has_own_date = (~borrowed & pl.col("start_date").is_not_null()).any().over(group)
+    keyed = keyed.with_columns(
+        pl.when(borrowed & has_own_date).then(None).otherwise(pl.col(c)).alias(c) for c in ("start_date", "end_date")
+    )
     # dated mentions more than a day apart are different events; undated ones join the first
     clustered = (
         keyed.sort([*group, "start_date"], nulls_last=True)
@@ -400,6 +412,7 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
             pl.col("char_end").first(),
             pl.col("sentence").first().alias("evidence"),
             pl.len().alias("n_in_document"),
+            (pl.col("date_source") == "anchor").all().alias("_borrowed_date"),
         )
     )
     # talks and meetings held during a visit are part of the visit
@@ -411,6 +424,7 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
         .join(visits, on=["document_id", "_parties"])
         .filter(
             pl.col("start_date").is_null()
+            | pl.col("_borrowed_date")
             | pl.col("_v_start").is_null()
             | (pl.col("start_date") >= pl.col("_v_start").dt.offset_by("-1d"))
             & (pl.col("start_date") <= pl.coalesce("_v_end", "_v_start").dt.offset_by("1d"))

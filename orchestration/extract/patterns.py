@@ -148,7 +148,7 @@ NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
 # "16 документов", "семь документов", "более двух десятков документов", "15 cooperation documents"
 DOCUMENT_COUNT = (
-    rf"(?i)\b(?P<num>\d{{1,3}}|{NUMBER_WORD})\s+(?P<tens>десят\w+\s+)?(?:[\w-]+\s+){0,2}?"
+    rf"(?i)\b(?P<num>\d{{1,3}}|{NUMBER_WORD})\s+(?P<tens>десят\w+\s+)?(?:[\w-]+\s+){{0,2}}?"
     r"(?:документ\w*|соглашени\w*|меморандум\w*|договор(?:ов|а)\b|documents?|agreements?|memorand\w*|deals)"
 )
 
