@@ -96,11 +96,11 @@ def _segment_owner(items: pl.LazyFrame, triggers: pl.LazyFrame) -> pl.LazyFrame:
     by = ["document_id", "sentence_index"]
     anchors = triggers.select(*by, "trigger_id", pl.col("pos").alias("trigger_pos")).sort("trigger_pos")
     items = items.sort("pos")
-    backward = items.join_asof(anchors, left_on="pos", right_on="trigger_pos", by=by, strategy="backward")
+    backward = items.join_asof(anchors, left_on="pos", right_on="trigger_pos", by=by, strategy="backward", check_sortedness=False)
     before_first = (
         backward.filter(pl.col("trigger_id").is_null())
         .drop("trigger_id", "trigger_pos")
-        .join_asof(anchors, left_on="pos", right_on="trigger_pos", by=by, strategy="forward")
+        .join_asof(anchors, left_on="pos", right_on="trigger_pos", by=by, strategy="forward", check_sortedness=False)
     )
     return pl.concat([backward.filter(pl.col("trigger_id").is_not_null()), before_first]).filter(
         pl.col("trigger_id").is_not_null()

@@ -115,7 +115,7 @@ def _amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
         )
         .with_columns(pl.coalesce("unit", "_carried").alias("unit"))
         .filter(pl.col("unit").is_not_null())
-        .with_columns((pl.col("_number") * pl.col("scale")).alias("value"))
+        .with_columns((pl.col("_number") * pl.col("scale")).round(4).alias("value"))
     )
     return amounts
 

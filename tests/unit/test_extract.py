@@ -1,0 +1,232 @@
+"""The extractor on real sentences: the sample articles' own wording, and news-style variants."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from orchestration.extract import extract
+from orchestration.extract.text import sentences
+from orchestration.reference import load_reference
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_reference()
+
+
+def run(reference, *bodies: str, published_at: date | None = date(2025, 12, 4), language: str = "ru"):
+    documents = pl.DataFrame(
+        {
+            "document_id": [f"d{i}" for i in range(len(bodies))],
+            "body": list(bodies),
+            "language": [language] * len(bodies),
+            "published_at": [published_at] * len(bodies),
+        },
+        schema_overrides={"published_at": pl.Date},
+    )
+    return extract(documents, reference)
+
+
+def occurred(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    return frames["event_mentions"].filter(pl.col("modality") == "occurred")
+
+
+def as_set(frame: pl.DataFrame) -> set[tuple]:
+    return {(row["event_type"], tuple(row["participant_countries"])) for row in frame.iter_rows(named=True)}
+
+
+# --- sentences -------------------------------------------------------------------------
+
+
+def test_sentences_keep_exact_offsets_and_respect_initials():
+    body = "В. Путин прибыл в Душанбе. Объем превысил 27 млрд. Кроме того, рост продолжился.\nНовый абзац."
+    split = sentences(pl.LazyFrame({"document_id": ["x"], "body": [body]})).collect()
+    texts = split.get_column("sentence").to_list()
+    assert texts == [
+        "В. Путин прибыл в Душанбе.",
+        "Объем превысил 27 млрд.",
+        "Кроме того, рост продолжился.",
+        "Новый абзац.",
+    ]
+    for row in split.iter_rows(named=True):
+        assert body[row["char_start"] : row["char_end"]] == row["sentence"]
+    assert split.get_column("paragraph_index").to_list() == [0, 0, 0, 1]
+
+
+# --- entities --------------------------------------------------------------------------
+
+
+def test_inflected_names_adjectives_and_compounds_resolve_to_countries(reference):
+    body = (
+        "11 ноября президент России Владимир Путин принял в Кремле президента Казахстана "
+        "Касым-Жомарта Токаева. Прошли российско-киргизские переговоры."
+    )
+    mentions = run(reference, body)["entity_mentions"]
+    by_surface = dict(zip(mentions.get_column("surface"), mentions.get_column("country")))
+    assert by_surface["России"] == "RU"
+    assert by_surface["Кремле"] == "RU"
+    assert by_surface["Казахстана"] == "KZ"
+    assert by_surface["Касым-Жомарта Токаева"] == "KZ"
+    assert by_surface["российско"] == "RU"
+    assert by_surface["киргизские"] == "KG"
+    actor = mentions.filter(pl.col("surface") == "Касым-Жомарта Токаева")
+    assert actor.get_column("entity_type").to_list() == ["actor"]
+    for row in mentions.iter_rows(named=True):
+        assert body[row["char_start"] : row["char_end"]] == row["surface"]
+
+
+def test_a_name_inside_a_longer_word_is_not_a_mention(reference):
+    mentions = run(reference, "Китайская сторона и китаисты обсудили кремлевские планы.")["entity_mentions"]
+    assert "Китай" not in mentions.get_column("surface").to_list()
+
+
+# --- events ----------------------------------------------------------------------------
+
+
+def test_state_visit_talks_and_signing_from_one_sentence(reference):
+    body = (
+        "Так, в ходе государственного визита Владимира Путина в Таджикистан 8-10 октября, российский "
+        "президент провел переговоры с президентом Таджикистана Эмомали Рахмоном, по итогам которых были "
+        "подписаны совместное заявление об углублении отношений, а также 16 документов в рамках "
+        "межгосударственных отношений."
+    )
+    events = occurred(run(reference, body))
+    visit = events.filter(pl.col("event_type") == "visit").row(0, named=True)
+    assert visit["participant_countries"] == ["RU", "TJ"]
+    assert visit["host_country"] == "TJ"
+    assert visit["visit_level"] == "state"
+    assert (visit["start_date"], visit["end_date"]) == (date(2025, 10, 8), date(2025, 10, 10))
+    signing = events.filter(pl.col("event_type") == "agreement_signing").row(0, named=True)
+    assert signing["participant_countries"] == ["RU", "TJ"]
+    assert signing["documents_signed"] == 16
+    # the talks were held during the visit: part of it, not a second event
+    assert events.filter(pl.col("event_type") == "talks").height == 0
+
+
+def test_series_of_calls_enumerated_gives_one_call_per_counterpart(reference):
+    body = (
+        "За последнюю неделю Владимир Путин дважды созванивался с лидерами дружественных стран. "
+        "Первая серия звонков прошла 7–12 августа 2025 года. "
+        "Среди собеседников — Рамафоза, Токаев, Мирзиёев, Си Цзиньпин, Лукашенко, Моди, Лула да Силва, "
+        "Рахмон, Жапаров и Ким Чен Ын."
+    )
+    calls = occurred(run(reference, body, published_at=None)).filter(pl.col("event_type") == "phone_call")
+    counterparts = {c for row in calls.get_column("participant_countries").to_list() for c in row if c != "RU"}
+    assert counterparts == {"ZA", "KZ", "UZ", "CN", "BY", "IN", "BR", "TJ", "KG", "KP"}
+    assert all("RU" in row for row in calls.get_column("participant_countries").to_list())
+    assert set(calls.get_column("start_date").to_list()) == {date(2025, 8, 7)}
+
+
+def test_multilateral_meeting_stays_one_event_with_its_host(reference):
+    body = (
+        "Встретившись 6 ноября в Овальном кабинете Белого дома с лидерами из Узбекистана, Таджикистана, "
+        "Туркменистана, Казахстана и Киргизии президент США Дональд Трамп заговорил о регионе."
+    )
+    events = occurred(run(reference, body))
+    assert events.height == 1
+    row = events.row(0, named=True)
+    assert row["participant_countries"] == ["KG", "KZ", "TJ", "TM", "US", "UZ"]
+    assert row["host_country"] == "US"
+    assert row["start_date"] == date(2025, 11, 6)
+
+
+def test_planned_visits_and_signings_are_not_occurred(reference):
+    body = (
+        "24 октября президент Узбекистана Шавкат Мирзиёев посетит Брюссель, где планируется подписание "
+        "Соглашения о расширенном партнёрстве с ЕС."
+    )
+    frames = run(reference, body)
+    assert occurred(frames).height == 0
+    assert "planned" in frames["event_mentions"].get_column("modality").to_list()
+
+
+def test_topics_and_vague_periods_are_not_events(reference):
+    body = (
+        "Эксперты обсуждают перспективы переговоров по Украине. По словам президента Казахстана, это признают "
+        "лидеры Китая и США, с которыми он встречался за последние несколько месяцев."
+    )
+    assert occurred(run(reference, body)).height == 0
+
+
+def test_summit_of_a_named_format(reference):
+    body = (
+        "В ходе визита Владимир Путин также принял участие в работе второго саммита «Центральная Азия – Россия» "
+        "в Душанбе 9 октября."
+    )
+    summits = occurred(run(reference, body)).filter(pl.col("event_type") == "summit")
+    assert summits.height == 1
+    assert "RU" in summits.row(0, named=True)["participant_countries"]
+    assert summits.row(0, named=True)["start_date"] == date(2025, 10, 9)
+
+
+def test_english_state_visit(reference):
+    body = "Kazakh President Kassym-Jomart Tokayev paid a state visit to Moscow on November 11, 2025, and signed 15 cooperation documents."
+    events = occurred(run(reference, body, language="en"))
+    visit = events.filter(pl.col("event_type") == "visit").row(0, named=True)
+    assert visit["participant_countries"] == ["KZ", "RU"]
+    assert visit["host_country"] == "RU"
+    assert visit["visit_level"] == "state"
+    assert visit["start_date"] == date(2025, 11, 11)
+    signing = events.filter(pl.col("event_type") == "agreement_signing").row(0, named=True)
+    assert signing["documents_signed"] == 15
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+def figures_of(reference, *bodies, **kwargs) -> list[dict]:
+    return run(reference, *bodies, **kwargs)["figure_mentions"].sort("char_start").to_dicts()
+
+
+def test_investment_figures_with_direction_year_qualifier_and_carried_currency(reference):
+    body = (
+        "Россия является крупнейшим торговым и инвестиционным партнером Казахстана. В 2024 году российские "
+        "инвестиции достигли рекордного уровня в 4,0 млрд. долларов, а общий объем накопленных российских "
+        "инвестиций в Казахстан превысил 27 млрд. Кроме того, казахстанские вложения в Россию уже превысили "
+        "9,0 млрд. долларов."
+    )
+    flow, stock, reverse = figures_of(reference, body)
+    assert (flow["metric"], flow["value"], flow["unit"], flow["reference_year"]) == ("investment_flow", 4.0e9, "USD", 2024)
+    assert (flow["source_country"], flow["target_country"], flow["countries"]) == ("RU", "KZ", ["KZ", "RU"])
+    assert (stock["metric"], stock["value"], stock["unit"], stock["qualifier"]) == ("investment_stock", 27e9, "USD", "more_than")
+    assert (reverse["source_country"], reverse["target_country"], reverse["qualifier"]) == ("KZ", "RU", "more_than")
+
+
+def test_trade_figures_and_percentages(reference):
+    body = (
+        "Как отметил Владимир Путин, Россия является ведущим торгово-экономическим партнером Киргизии. "
+        "Товарооборот в 2024 году увеличился на 13,6 процента до рекордных 4,1 млрд. долларов, и в январе - "
+        "сентябре прибавил еще 17 процентов. Уже порядка 97 процентов всех платежей проводятся в национальных валютах."
+    )
+    growth, turnover, ytd, share = figures_of(reference, body)
+    assert (growth["metric"], growth["value"], growth["unit"], growth["reference_year"]) == ("trade_growth", 13.6, "percent", 2024)
+    assert (turnover["metric"], turnover["value"], turnover["reference_year"]) == ("trade_turnover", 4.1e9, 2024)
+    assert (ytd["metric"], ytd["value"], ytd["reference_year"]) == ("trade_growth", 17.0, 2025)
+    assert (share["metric"], share["qualifier"], share["countries"]) == ("national_currency_share", "approx", ["KG", "RU"])
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("Узбекистан купит самолеты Boeing у США на $8,5 млрд.", 8.5e9, "USD", "exact"),
+        ("Китай выделит Киргизии кредит на 30$ млрд.", 30e9, "USD", "exact"),
+        ("Казахстан и Китай подписали соглашения на 1,5 млрд юаней.", 1.5e9, "CNY", "exact"),
+        ("Россия и Таджикистан подписали контракты почти на 17 млрд рублей.", 17e9, "RUB", "approx"),
+        ("Россия вложит в Узбекистан около десяти миллиардов долларов.", 10e9, "USD", "approx"),
+        ("China and Kazakhstan signed deals worth more than 26 billion yuan.", 26e9, "CNY", "more_than"),
+    ],
+)
+def test_money_formats(reference, text, value, unit, qualifier):
+    (figure,) = figures_of(reference, text)
+    assert (figure["value"], figure["unit"], figure["qualifier"]) == (pytest.approx(value), unit, qualifier)
+
+
+def test_counts_that_are_not_money_are_not_figures(reference):
+    body = (
+        "Путин и Жапаров дали старт строительству девяти средних школ. More than 3,000 companies from "
+        "Kazakhstan work in Russia. Почти десять регионов России работают с Казахстаном."
+    )
+    assert figures_of(reference, body) == []
