@@ -1,0 +1,392 @@
+"""Dagster assets: ingest the source folder, extract mentions, publish the warehouse.
+
+Thin wrappers: reading files lives in `orchestration.ingest`, extraction in
+`orchestration.extract`, SQL writes in `orchestration.landing`; the assets wire them to the
+run's working copy and report what happened as metadata. Asset keys of the raw tables are
+those of the dbt sources (`["raw", "<table>"]`), so the lineage graph is one piece.
+"""
+
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+import dagster as dg
+import duckdb
+import polars as pl
+from pydantic import Field
+
+from orchestration import landing, schemas
+from orchestration.extract import extract
+from orchestration.ingest import read_documents, scan_source
+from orchestration.progress import report
+from orchestration.reference import load_reference
+from orchestration.resources import SourceFolder, WarehouseResource
+
+RAW_GROUP = "raw"
+RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
+RAW_INGEST_ERRORS = dg.AssetKey(["raw", "ingest_errors"])
+RAW_SOURCE_FILES = dg.AssetKey(["raw", "source_files"])
+EXTRACTED_KEYS = {table: dg.AssetKey(["raw", table]) for table in schemas.EXTRACTED_TABLES}
+
+PREVIEW_ROWS = 10
+PREVIEW_TEXT_CHARS = 120
+
+
+def markdown_preview(frame: pl.DataFrame, max_rows: int = PREVIEW_ROWS) -> dg.MetadataValue:
+    """A small Markdown table of a frame's first rows for the Dagster UI."""
+    head = frame.head(max_rows)
+    if head.is_empty():
+        return dg.MetadataValue.md("_(no rows)_")
+
+    def cell(value: object) -> str:
+        text = "" if value is None else str(value)
+        text = " ".join(text.split())
+        if len(text) > PREVIEW_TEXT_CHARS:
+            text = text[: PREVIEW_TEXT_CHARS - 1] + "…"
+        return text.replace("|", "\\|")
+
+    lines = [
+        "| " + " | ".join(head.columns) + " |",
+        "|" + "---|" * len(head.columns),
+        *("| " + " | ".join(cell(v) for v in row) + " |" for row in head.iter_rows()),
+    ]
+    if frame.height > max_rows:
+        lines.append(f"\n_{frame.height - max_rows} more rows_")
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return con.execute(sql).fetchall()[0][0]
+
+
+# --------------------------------------------------------------------------------------
+# 1. ingest: source folder -> raw.documents, raw.ingest_errors, raw.source_files
+
+
+class IngestConfig(dg.Config):
+    prune: bool = Field(
+        default=False,
+        description="Remove documents (and what was extracted from them) whose file has left "
+        "the source folder. By default they are kept.",
+    )
+
+
+@dg.multi_asset(
+    name="ingest_sources",
+    group_name=RAW_GROUP,
+    specs=[
+        dg.AssetSpec(
+            RAW_DOCUMENTS,
+            description="One row per article read from the source folder: raw text, clean body, "
+            "language, outlet, title, published_at; `ingested_at` and `extractor_version` added "
+            "when landed.",
+            kinds={"python", "polars", "duckdb"},
+        ),
+        dg.AssetSpec(
+            RAW_INGEST_ERRORS,
+            description="Files (or lines of bulk files) that could not be read, with the reason; "
+            "replaced per file when the file is read again.",
+            kinds={"python", "duckdb"},
+        ),
+        dg.AssetSpec(
+            RAW_SOURCE_FILES,
+            description="One row per file seen in the source folder (size, sha256 fingerprint): "
+            "a refresh reads only files whose fingerprint changed.",
+            kinds={"python", "duckdb"},
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "documents_have_body",
+            asset=RAW_DOCUMENTS,
+            description="Every landed document has a non-blank clean body.",
+        )
+    ],
+)
+def ingest_sources(
+    context: dg.AssetExecutionContext,
+    config: IngestConfig,
+    source: SourceFolder,
+    warehouse: WarehouseResource,
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """Scan the source folder and land the files that are new or changed.
+
+    Unchanged files (same sha256 as recorded in raw.source_files) are not read again. A changed
+    file's documents and errors are replaced; a document whose text is unchanged keeps its
+    `ingested_at` and its extracted rows. Files that cannot be read land in raw.ingest_errors
+    and the run goes on. With `prune`, documents whose file is gone are removed.
+    """
+    source_dir = source.resolve()
+    if not source_dir.is_dir():
+        raise dg.Failure(f"source folder {source_dir} does not exist or is not a folder")
+    scanned = scan_source(source_dir)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    with warehouse.connect() as con:
+        changes = landing.compare_sources(scanned, landing.known_source_files(con))
+        pruned = changes.missing if config.prune else []
+        if changes.to_read:
+            result = read_documents(source_dir, changes.to_read)
+            documents, errors = result.documents, result.errors
+        else:
+            documents = schemas.empty(schemas.DOCUMENTS)
+            errors = schemas.empty(schemas.INGEST_ERRORS)
+        landed = landing.land_ingest(
+            con,
+            scanned=scanned,
+            read_files=changes.to_read,
+            documents=documents,
+            errors=errors,
+            pruned_files=pruned,
+            now=now,
+        )
+        totals = {table: landing.count_rows(con, table) for table in ("documents", "ingest_errors", "source_files")}
+        blank_bodies = _count(
+            con,
+            "select count(*) from raw.documents where body is null or trim(body) = ''",
+        )
+        run_errors = landing.query_frame(
+            con,
+            "select source_name, source_line, reason from raw.ingest_errors "
+            "where recorded_at = ? order by source_name, source_line",
+            [now],
+        )
+
+    report(
+        context.log,
+        f"ingest: {scanned.height} files in {source_dir}, {len(changes.to_read)} new or changed, "
+        f"{len(changes.missing)} gone{' (pruned)' if pruned else ''}; documents "
+        f"{landed.new_documents} new, {landed.updated_documents} updated, "
+        f"{landed.removed_documents} removed; {landed.errors} ingest errors"
+    )
+    yield dg.MaterializeResult(
+        asset_key=RAW_DOCUMENTS,
+        metadata={
+            "dagster/row_count": totals["documents"],
+            "new_documents": landed.new_documents,
+            "updated_documents": landed.updated_documents,
+            "unchanged_documents_reread": landed.kept_documents,
+            "removed_documents": landed.removed_documents,
+            "source_folder": dg.MetadataValue.path(str(source_dir)),
+            "preview": markdown_preview(
+                documents.select("source_name", "title", "language", "outlet", "published_at", "char_count")
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RAW_INGEST_ERRORS,
+        metadata={
+            "dagster/row_count": totals["ingest_errors"],
+            "errors_this_run": landed.errors,
+            "duplicates_this_run": landed.duplicates,
+            "errors": markdown_preview(run_errors),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RAW_SOURCE_FILES,
+        metadata={
+            "dagster/row_count": totals["source_files"],
+            "files_in_folder": scanned.height,
+            "files_read": len(changes.to_read),
+            "files_unchanged": len(changes.unchanged),
+            "files_gone": len(changes.missing),
+            "files_pruned": len(pruned),
+        },
+    )
+    yield dg.AssetCheckResult(
+        asset_key=RAW_DOCUMENTS,
+        check_name="documents_have_body",
+        passed=blank_bodies == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"offending_rows": blank_bodies},
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 2. extract: raw.documents -> sentences, entity/event/figure mentions
+
+
+class ExtractConfig(dg.Config):
+    batch_size: int = Field(
+        default=2000,
+        description="Documents extracted and landed per transaction (bounds memory).",
+        gt=0,
+    )
+
+
+# Rows whose evidence sentence is not found in their document's clean body, per table.
+_EVIDENCE_CHECK_SQL = {
+    "event_mentions": """
+        select count(*) from raw.event_mentions as m
+        left join raw.documents as d using (document_id)
+        where d.body is null or m.evidence is null or position(m.evidence in d.body) = 0
+    """,
+    "figure_mentions": """
+        select count(*) from raw.figure_mentions as m
+        left join raw.documents as d using (document_id)
+        where d.body is null or m.evidence is null or position(m.evidence in d.body) = 0
+    """,
+}
+
+# Entity mentions whose offsets do not point at their surface text in the body.
+_ENTITY_OFFSETS_SQL = """
+    select count(*) from raw.entity_mentions as m
+    left join raw.documents as d using (document_id)
+    where d.body is null
+       or m.char_start < 0
+       or m.char_end > length(d.body)
+       or substr(d.body, m.char_start + 1, m.char_end - m.char_start) is distinct from m.surface
+"""
+
+
+@dg.multi_asset(
+    name="extract_mentions",
+    group_name=RAW_GROUP,
+    specs=[
+        dg.AssetSpec(
+            key,
+            deps=[RAW_DOCUMENTS],
+            description=f"raw.{table}: extracted from each document's clean body by "
+            "orchestration.extract, replaced per document, tagged with the extractor version.",
+            kinds={"python", "polars", "duckdb"},
+        )
+        for table, key in EXTRACTED_KEYS.items()
+    ],
+    check_specs=[
+        *(
+            dg.AssetCheckSpec(
+                "evidence_in_body",
+                asset=EXTRACTED_KEYS[table],
+                description="The evidence sentence of every row occurs in its document's body.",
+            )
+            for table in _EVIDENCE_CHECK_SQL
+        ),
+        dg.AssetCheckSpec(
+            "offsets_match_surface",
+            asset=EXTRACTED_KEYS["entity_mentions"],
+            description="body[char_start:char_end] is the mention's surface text.",
+        ),
+    ],
+)
+def extract_mentions(
+    context: dg.AssetExecutionContext, config: ExtractConfig, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """Extract sentences, entity, event and figure mentions from documents not yet extracted
+    with the current extractor version (all of them when the version changes).
+
+    Works in batches: each batch's old rows are deleted and the new ones inserted in one
+    transaction, together with the documents' `extractor_version`.
+    """
+    with warehouse.connect() as con:
+        pending = landing.documents_pending_extraction(con, schemas.EXTRACTOR_VERSION)
+        inserted: Counter[str] = Counter()
+        previews: dict[str, list[pl.DataFrame]] = {table: [] for table in schemas.EXTRACTED_TABLES}
+        reference = load_reference() if pending else None
+        for start in range(0, len(pending), config.batch_size):
+            batch = pending[start : start + config.batch_size]
+            documents = landing.read_documents_for_extraction(con, batch)
+            extracted = extract(documents, reference)
+            inserted.update(landing.replace_extracted(con, batch, extracted, schemas.EXTRACTOR_VERSION))
+            for table, frames in previews.items():
+                if sum(frame.height for frame in frames) < PREVIEW_ROWS:
+                    frames.append(extracted[table].head(PREVIEW_ROWS))
+            report(
+                context.log,
+                f"extract: {start + len(batch)}/{len(pending)} documents "
+                f"(extractor {schemas.EXTRACTOR_VERSION})"
+            )
+        totals = {table: landing.count_rows(con, table) for table in schemas.EXTRACTED_TABLES}
+        evidence_failures = {table: _count(con, sql) for table, sql in _EVIDENCE_CHECK_SQL.items()}
+        offset_failures = _count(con, _ENTITY_OFFSETS_SQL)
+
+    if not pending:
+        report(context.log, f"extract: every document is extracted with {schemas.EXTRACTOR_VERSION}")
+    preview_columns = {
+        "sentences": ["document_id", "sentence_index", "sentence"],
+        "entity_mentions": ["document_id", "entity_type", "entity_id", "country", "surface"],
+        "event_mentions": ["event_type", "participant_countries", "start_date", "modality", "evidence"],
+        "figure_mentions": ["metric", "value", "unit", "qualifier", "countries", "evidence"],
+    }
+    for table, key in EXTRACTED_KEYS.items():
+        frames = previews[table]
+        preview = pl.concat(frames, how="vertical_relaxed") if frames else schemas.empty(schemas.EXTRACTED_TABLES[table])
+        columns = [c for c in preview_columns[table] if c in preview.columns]
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "dagster/row_count": totals[table],
+                "documents_extracted": len(pending),
+                "rows_inserted": inserted[table],
+                "extractor_version": schemas.EXTRACTOR_VERSION,
+                "preview": markdown_preview(preview.select(columns)),
+            },
+        )
+    for table, failures in evidence_failures.items():
+        yield dg.AssetCheckResult(
+            asset_key=EXTRACTED_KEYS[table],
+            check_name="evidence_in_body",
+            passed=failures == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"offending_rows": failures},
+        )
+    yield dg.AssetCheckResult(
+        asset_key=EXTRACTED_KEYS["entity_mentions"],
+        check_name="offsets_match_surface",
+        passed=offset_failures == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"offending_rows": offset_failures},
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 4. publish: after every dbt model and test passed
+
+
+PUBLISHED_WAREHOUSE = dg.AssetKey("published_warehouse")
+
+
+def build_published_warehouse_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The last asset of a run: depends on every dbt model, so it runs only when they (and
+    their tests) all passed."""
+
+    @dg.asset(
+        key=PUBLISHED_WAREHOUSE,
+        deps=list(upstream),
+        group_name="warehouse",
+        kinds={"duckdb"},
+    )
+    def published_warehouse(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        """Publish the run's working copy over the warehouse file: CHECKPOINT, close, fsync,
+        atomic rename. Readers holding the old file keep reading it; new readers see this run."""
+        with warehouse.connect() as con:
+            mart_names = [
+                row[0]
+                for row in con.execute(
+                    "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+                ).fetchall()
+            ]
+            # Names come from the catalog, quoted as identifiers.
+            exact = [
+                {
+                    "table": f"marts.{name}",
+                    "rows": _count(
+                        con, f"select count(*) from marts.{landing.quote_identifier(name)}"
+                    ),
+                }
+                for name in mart_names
+            ]
+        published = warehouse.publish()
+        report(context.log, f"published {published}")
+        marts = pl.DataFrame(exact, schema={"table": pl.String, "rows": pl.Int64})
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(published)),
+                "size_bytes": published.stat().st_size,
+                "marts": markdown_preview(marts, max_rows=50),
+            }
+        )
+
+    return published_warehouse

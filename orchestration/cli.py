@@ -1,0 +1,376 @@
+"""`attache`: refresh the warehouse, open the Dagster UI, query the marts.
+
+    attache refresh [--source DIR] [--warehouse FILE] [--prune]   materialise every asset once
+    attache ui [--source DIR] [--warehouse FILE] [--port 3000]    Dagster UI + schedule + sensor
+    attache sql "<query>" [--warehouse FILE]                      read-only SQL, printed as a table
+
+Dagster keeps its run history in `.dagster_home/` at the repository root (or `$DAGSTER_HOME`
+when set): the CLI sets DAGSTER_HOME before Dagster is imported, so the runs `attache
+refresh` starts show in `attache ui`'s history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_DAGSTER_HOME = REPO_ROOT / ".dagster_home"
+
+DAGSTER_YAML = """\
+# Written by `attache` (orchestration/cli.py) for the project-local Dagster instance.
+telemetry:
+  enabled: false
+# Runs launched by the schedule, the sensor or the UI wait in a queue, one at a time: they
+# all write the same warehouse (the warehouse lock also keeps `attache refresh` apart).
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+"""
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the warehouse lock
+
+# Statement types `attache sql` runs; everything else (writes, COPY, ATTACH, SET...) is refused.
+READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "CALL"}
+
+
+class RefreshError(RuntimeError):
+    def __init__(self, message: str, *, busy: bool = False):
+        super().__init__(message)
+        self.busy = busy
+
+
+@dataclass(frozen=True)
+class Summary:
+    documents: int
+    new_documents: int | None
+    events: int
+    figures: int
+    ingest_errors: int
+    warehouse: str
+
+    def line(self) -> str:
+        new = f" ({self.new_documents} new)" if self.new_documents is not None else ""
+        return (
+            f"documents {self.documents}{new}, events {self.events}, figures {self.figures}, "
+            f"ingest errors {self.ingest_errors} -> {self.warehouse}"
+        )
+
+
+def ensure_dagster_home() -> Path:
+    """Point DAGSTER_HOME at the project's instance (unless already set) and make sure it
+    exists with a dagster.yaml. Must run before Dagster builds an instance."""
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_DAGSTER_HOME).expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _env_or(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def _display_path(path: Path) -> str:
+    """The path relative to the current directory when it is inside it, else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------------------
+# refresh
+
+
+@dataclass(frozen=True)
+class RefreshRun:
+    run_id: str
+    new_documents: int | None  # from the raw/documents materialization of the run
+
+
+def run_refresh(
+    source_dir: Path,
+    warehouse: Path,
+    *,
+    prune: bool = False,
+    lock_timeout_seconds: float = 900.0,
+    progress: bool = False,
+    dbt_project_dir: Path | None = None,
+) -> RefreshRun:
+    """Run the refresh job once, in this process, against the Dagster instance in
+    DAGSTER_HOME (so the run shows in `attache ui`). Raises RefreshError when it fails."""
+    ensure_dagster_home()
+    import dagster as dg
+
+    from orchestration.assets import RAW_DOCUMENTS
+    from orchestration.dbt import DBT_PROJECT_DIR
+    from orchestration.definitions import build_definitions
+    from orchestration.resources import SourceFolder, WarehouseResource
+    from orchestration.schedules import REFRESH_JOB_NAME
+
+    defs = build_definitions(
+        dbt_project_dir or DBT_PROJECT_DIR,
+        source=SourceFolder(path=str(source_dir)),
+        warehouse=WarehouseResource(path=str(warehouse), lock_timeout_seconds=lock_timeout_seconds),
+    )
+    job = defs.resolve_job_def(REFRESH_JOB_NAME)
+    loggers = {"progress": {}} if progress else {"console": {"config": {"log_level": "CRITICAL"}}}
+    # dagster-dbt echoes dbt's log lines to stdout; stdout is for the summary (and the run's
+    # logs keep dbt's output for the UI).
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = job.execute_in_process(
+            instance=dg.DagsterInstance.get(),
+            run_config={
+                "ops": {"ingest_sources": {"config": {"prune": prune}}},
+                "loggers": loggers,
+            },
+            tags={"attache/trigger": "cli"},
+            raise_on_error=False,
+        )
+    if not result.success:
+        raise _refresh_error(result)
+    new_documents = None
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == RAW_DOCUMENTS:
+            value = event.materialization.metadata.get("new_documents")
+            new_documents = int(value.value) if value is not None else None
+    return RefreshRun(run_id=result.run_id, new_documents=new_documents)
+
+
+def _refresh_error(result) -> RefreshError:
+    """A readable message from a failed run's events; flags a lock time-out."""
+    messages: list[str] = []
+    seen: set[str] = set()
+    busy = False
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        if error is None:
+            continue
+        chain = []
+        while error is not None:
+            chain.append(error)
+            error = error.cause or error.context
+        busy = busy or any(e.cls_name == "WarehouseLockTimeout" for e in chain)
+        # The innermost error says what went wrong; Dagster's wrappers say where.
+        root = chain[-1]
+        text = root.message.strip()
+        if text and text not in seen:
+            seen.add(text)
+            where = f"{event.step_key}: " if event.step_key else ""
+            messages.append(f"{where}{text}")
+    if busy:
+        lock_messages = [m for m in messages if "another refresh" in m]
+        return RefreshError(lock_messages[0] if lock_messages else "warehouse is locked", busy=True)
+    return RefreshError("\n".join(messages) or "the run failed (see `attache ui` for its logs)")
+
+
+def summarize(warehouse: Path, new_documents: int | None) -> Summary:
+    """Counts from the published warehouse (marts when dbt built them, else raw)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = {
+            f"{schema}.{name}"
+            for schema, name in con.execute(
+                "select schema_name, table_name from duckdb_tables()"
+            ).fetchall()
+        }
+
+        def count(*candidates: str) -> int:
+            # Candidate names are the fixed strings below; quoted as identifiers.
+            for candidate in candidates:
+                if candidate in tables:
+                    schema, name = candidate.split(".")
+                    return con.execute(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0]
+            return 0
+
+        return Summary(
+            documents=count("marts.dim_documents", "raw.documents"),
+            new_documents=new_documents,
+            events=count("marts.fct_events", "raw.event_mentions"),
+            figures=count("marts.fct_figure_mentions", "raw.figure_mentions"),
+            ingest_errors=count("raw.ingest_errors"),
+            warehouse=_display_path(warehouse),
+        )
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    source_dir = Path(args.source or _env_or("ATTACHE_SOURCE_DIR", "seeds")).expanduser().resolve()
+    warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
+    warehouse = warehouse.expanduser().resolve()
+    if not source_dir.is_dir():
+        print(f"attache refresh: source folder {source_dir} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    progress = sys.stdout.isatty()
+    if progress:
+        print(f"refreshing {_display_path(warehouse)} from {_display_path(source_dir)}", file=sys.stderr)
+    try:
+        run = run_refresh(
+            source_dir,
+            warehouse,
+            prune=args.prune,
+            lock_timeout_seconds=args.lock_timeout,
+            progress=progress,
+        )
+    except RefreshError as error:
+        print(f"attache refresh failed: {error}", file=sys.stderr)
+        if not error.busy:
+            print(f"the published warehouse {_display_path(warehouse)} was left unchanged", file=sys.stderr)
+        return EXIT_BUSY if error.busy else EXIT_FAILED
+    print(summarize(warehouse, run.new_documents).line())
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+# ui
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    source_dir = Path(args.source or _env_or("ATTACHE_SOURCE_DIR", "seeds")).expanduser().resolve()
+    warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
+    home = ensure_dagster_home()
+    # Prepare the dbt manifest once here, so the code server's first load is quick.
+    from orchestration.dbt import make_dbt_project, prepare_manifest
+
+    prepare_manifest(make_dbt_project())
+    venv_bin = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        # dagster-dbt's prepare_if_dev() runs `dbt` from the PATH; the venv may not be active.
+        "PATH": os.pathsep.join([venv_bin, os.environ.get("PATH", "")]),
+        "DAGSTER_HOME": str(home),
+        # The code server and the runs it launches read these (resources resolve at run time).
+        "ATTACHE_SOURCE_DIR": str(source_dir),
+        "ATTACHE_WAREHOUSE": str(warehouse.expanduser().resolve()),
+    }
+    dagster = Path(sys.executable).with_name("dagster")
+    executable = str(dagster) if dagster.exists() else shutil.which("dagster")
+    if executable is None:
+        print("attache ui: the `dagster` command is not installed in this environment", file=sys.stderr)
+        return EXIT_FAILED
+    command = [
+        executable, "dev",
+        "-m", "orchestration.definitions",
+        "--host", "127.0.0.1",
+        "--port", str(args.port),
+    ]  # fmt: skip
+    print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home}); Ctrl-C stops it", file=sys.stderr)
+    os.chdir(REPO_ROOT)
+    os.execve(executable, command, env)
+    return 0  # not reached
+
+
+# --------------------------------------------------------------------------------------
+# sql
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
+    if not warehouse.exists():
+        print(f"attache sql: no warehouse at {warehouse}; run `attache refresh` first", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        statements = duckdb.extract_statements(args.query)
+    except duckdb.Error as error:
+        print(f"attache sql: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not statements:
+        print("attache sql: no statement given", file=sys.stderr)
+        return EXIT_USAGE
+    refused = [s.type.name for s in statements if s.type.name not in READ_ONLY_STATEMENTS]
+    if refused:
+        print(
+            f"attache sql is read-only: refused {', '.join(sorted(set(refused)))} statement "
+            "(use SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); the warehouse is written only by "
+            "`attache refresh`",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    width = shutil.get_terminal_size((160, 40)).columns
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            for statement in statements:
+                relation = con.sql(statement.query)
+                if relation is not None:
+                    relation.show(max_width=width, max_rows=args.max_rows)
+    except duckdb.Error as error:
+        message = str(error)
+        if "read-only" in message:
+            message = f"read-only warehouse: {message}"
+        print(f"attache sql: {message}", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="attache",
+        description="Attaché: diplomatic news into a DuckDB warehouse (Dagster + polars + dbt).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add_paths(command: argparse.ArgumentParser, *, source: bool = True) -> None:
+        if source:
+            command.add_argument(
+                "--source",
+                metavar="DIR",
+                help="folder of *.txt / *.jsonl(.gz) articles (default: $ATTACHE_SOURCE_DIR or seeds/)",
+            )
+        command.add_argument(
+            "--warehouse",
+            metavar="FILE",
+            help="DuckDB file (default: $ATTACHE_WAREHOUSE or warehouse/attache.duckdb)",
+        )
+
+    refresh = commands.add_parser("refresh", help="materialise every asset once and publish the warehouse")
+    add_paths(refresh)
+    refresh.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove documents whose file has left the source folder (default: keep them)",
+    )
+    refresh.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=900.0,
+        metavar="SECONDS",
+        help="how long to wait for another refresh writing the same warehouse (default 900)",
+    )
+    refresh.set_defaults(handler=cmd_refresh)
+
+    ui = commands.add_parser("ui", help="Dagster UI on 127.0.0.1, with the schedule and the sensor")
+    add_paths(ui)
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(handler=cmd_ui)
+
+    sql = commands.add_parser("sql", help="run read-only SQL on the warehouse and print a table")
+    sql.add_argument("query", help='e.g. "select * from marts.fct_events limit 10"')
+    add_paths(sql, source=False)
+    sql.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
+    sql.set_defaults(handler=cmd_sql)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

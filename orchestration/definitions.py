@@ -1,0 +1,56 @@
+"""The Dagster code location: every asset, check, job, schedule, sensor and resource.
+
+`defs` is built lazily (`@dg.definitions`): importing this module does no work; the dbt
+manifest is prepared (parsed only when missing or stale) when the definitions are loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from orchestration.assets import build_published_warehouse_asset, extract_mentions, ingest_sources
+from orchestration.dbt import (
+    DBT_PROJECT_DIR,
+    build_dbt_assets,
+    make_dbt_project,
+    make_dbt_resource,
+    prepare_manifest,
+)
+from orchestration.progress import progress_logger
+from orchestration.resources import SourceFolder, WarehouseResource
+from orchestration.schedules import hourly_refresh, refresh_job, source_folder_sensor
+
+
+def build_definitions(
+    dbt_project_dir: Path = DBT_PROJECT_DIR,
+    source: SourceFolder | None = None,
+    warehouse: WarehouseResource | None = None,
+) -> dg.Definitions:
+    """Assemble the code location. Resources default to the environment's source folder and
+    warehouse (`ATTACHE_SOURCE_DIR`, `ATTACHE_WAREHOUSE`, else seeds/ and
+    warehouse/attache.duckdb), resolved when a run starts."""
+    project = make_dbt_project(dbt_project_dir)
+    prepare_manifest(project)
+    dbt_build = build_dbt_assets(project)
+    published_warehouse = build_published_warehouse_asset(sorted(dbt_build.keys))
+    return dg.Definitions(
+        assets=[ingest_sources, extract_mentions, dbt_build, published_warehouse],
+        jobs=[refresh_job],
+        schedules=[hourly_refresh],
+        sensors=[source_folder_sensor],
+        resources={
+            "source": source or SourceFolder(),
+            "warehouse": warehouse or WarehouseResource(),
+            "dbt": make_dbt_resource(project),
+        },
+        # One process per run: the warehouse resource (lock + working copy) is set up once
+        # and every step, dbt included, takes its turn on the single DuckDB file.
+        executor=dg.in_process_executor,
+        loggers={"console": dg.default_loggers()["console"], "progress": progress_logger},
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

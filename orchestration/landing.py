@@ -1,0 +1,421 @@
+"""Landing in DuckDB schema `raw`: table DDL from `schemas.py`, and the idempotent writes.
+
+Knows nothing of how files are read or what extraction finds: it receives frames that
+conform to `orchestration.schemas` and keeps the raw tables consistent:
+
+* `raw.documents` holds one row per `document_id` (a content hash), so an article that two
+  files carry is landed once; the second copy is quarantined in `raw.ingest_errors` as a
+  duplicate, with the file that holds the landed copy.
+* A file is re-read only when its fingerprint changed; its old documents, errors and
+  `source_files` row are replaced in one transaction. A document whose text did not change
+  keeps its `ingested_at` and its extracted rows.
+* The extracted tables are replaced per document, in one transaction per batch, together
+  with the document's `extractor_version`.
+
+DuckDB 2 keeps a result of `execute()` open until it is fetched to the end, and refuses
+`sql()` or `register()` on the connection meanwhile: results are read with fetchall().
+
+Table names below come from the fixed constants of `schemas.py`, never from input; values
+always travel as parameters or registered frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from orchestration import schemas
+
+RAW_SCHEMA = "raw"
+
+# Columns the landing adds to what ingest/extract produce (see the end of schemas.py).
+LANDING_COLUMNS: dict[str, dict[str, pl.DataType]] = {
+    "documents": {"ingested_at": pl.Datetime("us"), "extractor_version": pl.String},
+    "ingest_errors": {"recorded_at": pl.Datetime("us")},
+    "source_files": {
+        "ingested_at": pl.Datetime("us"),
+        "n_documents": pl.Int32,
+        "n_errors": pl.Int32,
+    },
+    **{table: {"extractor_version": pl.String} for table in schemas.EXTRACTED_TABLES},
+}
+
+RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
+    "documents": {**schemas.DOCUMENTS, **LANDING_COLUMNS["documents"]},
+    "ingest_errors": {**schemas.INGEST_ERRORS, **LANDING_COLUMNS["ingest_errors"]},
+    "source_files": {**schemas.SOURCE_FILES, **LANDING_COLUMNS["source_files"]},
+    **{
+        table: {**schema, **LANDING_COLUMNS[table]}
+        for table, schema in schemas.EXTRACTED_TABLES.items()
+    },
+}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    """The DuckDB column type for a polars dtype of the raw schemas."""
+    if isinstance(dtype, pl.List):
+        return f"{duckdb_type(dtype.inner)}[]"
+    base = {
+        pl.String: "VARCHAR",
+        pl.Int32: "INTEGER",
+        pl.Int64: "BIGINT",
+        pl.Float64: "DOUBLE",
+        pl.Date: "DATE",
+        pl.Boolean: "BOOLEAN",
+    }
+    for polars_type, sql_type in base.items():
+        if dtype == polars_type:
+            return sql_type
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMP"
+    raise TypeError(f"no DuckDB type mapped for polars dtype {dtype!r}")
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_ref(table: str) -> str:
+    if table not in RAW_TABLES:
+        raise KeyError(f"unknown raw table {table!r}")
+    return f"{RAW_SCHEMA}.{quote_identifier(table)}"
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schema `raw` and its tables; add columns that a newer schemas.py declares."""
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    for table, columns in RAW_TABLES.items():
+        column_sql = ", ".join(
+            f"{quote_identifier(name)} {duckdb_type(dtype)}" for name, dtype in columns.items()
+        )
+        con.execute(f"create table if not exists {table_ref(table)} ({column_sql})")
+        existing = {
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ?",
+                [RAW_SCHEMA, table],
+            ).fetchall()
+        }
+        for name, dtype in columns.items():
+            if name not in existing:
+                con.execute(
+                    f"alter table {table_ref(table)} add column "
+                    f"{quote_identifier(name)} {duckdb_type(dtype)}"
+                )
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[None]:
+    """Make polars frames visible to SQL under the given names for the block's duration."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        yield
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def query_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
+) -> pl.DataFrame:
+    return con.sql(sql, params=params).pl()
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"select count(*) from {table_ref(table)}").fetchall()[0][0]
+
+
+def known_source_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return query_frame(
+        con,
+        f"select source_name, size_bytes, fingerprint from {table_ref('source_files')}"
+    )
+
+
+@dataclass(frozen=True)
+class SourceChanges:
+    """What a scan of the source folder means for the warehouse."""
+
+    to_read: list[str]  # new files and files whose fingerprint changed
+    unchanged: list[str]
+    missing: list[str]  # known to the warehouse, gone from the folder
+
+
+def compare_sources(scanned: pl.DataFrame, known: pl.DataFrame) -> SourceChanges:
+    joined = scanned.select("source_name", "fingerprint").join(
+        known.select("source_name", pl.col("fingerprint").alias("known_fingerprint")),
+        on="source_name",
+        how="left",
+    )
+    changed = joined.filter(
+        pl.col("known_fingerprint").is_null() | (pl.col("fingerprint") != pl.col("known_fingerprint"))
+    )
+    unchanged = joined.filter(pl.col("fingerprint") == pl.col("known_fingerprint"))
+    missing = known.join(scanned.select("source_name"), on="source_name", how="anti")
+    return SourceChanges(
+        to_read=sorted(changed["source_name"].to_list()),
+        unchanged=sorted(unchanged["source_name"].to_list()),
+        missing=sorted(missing["source_name"].to_list()),
+    )
+
+
+@dataclass(frozen=True)
+class IngestLanding:
+    new_documents: int  # document ids the warehouse did not hold before
+    updated_documents: int  # re-landed ids (file changed) whose text also changed
+    kept_documents: int  # re-landed ids whose text did not change: extraction kept
+    removed_documents: int  # ids gone with their file's new version, or pruned
+    errors: int  # error rows landed for the files read (duplicates included)
+    duplicates: int
+
+
+def _content_key(alias: str) -> str:
+    """SQL for a hash of what extraction depends on: a document whose key is unchanged keeps
+    its extracted rows when its file is re-read."""
+    return (
+        f"md5(concat_ws(chr(31), coalesce({alias}.body, ''), coalesce({alias}.language, ''), "
+        f"coalesce(cast({alias}.published_at as varchar), '')))"
+    )
+
+
+def land_ingest(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    scanned: pl.DataFrame,
+    read_files: Sequence[str],
+    documents: pl.DataFrame,
+    errors: pl.DataFrame,
+    pruned_files: Sequence[str],
+    now: dt.datetime,
+) -> IngestLanding:
+    """Replace, in one transaction, everything the warehouse holds for the files just read
+    (and remove what it holds for pruned files)."""
+    documents = schemas.conform(documents, schemas.DOCUMENTS)
+    errors = schemas.conform(errors, schemas.INGEST_ERRORS)
+
+    # One row per document id within the batch: the first copy (by file, then line) wins.
+    documents = documents.sort(["source_name", "source_line"], nulls_last=False).with_row_index(
+        "batch_row"
+    )
+    first_copy = documents.unique(subset="document_id", keep="first", maintain_order=True)
+    batch_duplicates = documents.join(first_copy.select("batch_row"), on="batch_row", how="anti").join(
+        first_copy.select("document_id", pl.col("source_name").alias("kept_source")), on="document_id"
+    )
+    first_copy = first_copy.drop("batch_row")
+
+    affected = pl.DataFrame(
+        {"source_name": sorted(set(read_files) | set(pruned_files))}, schema={"source_name": pl.String}
+    )
+    read_listing = scanned.filter(pl.col("source_name").is_in(list(read_files)))
+
+    docs_ref, errors_ref, files_ref = (
+        table_ref("documents"),
+        table_ref("ingest_errors"),
+        table_ref("source_files"),
+    )
+    with transaction(con), registered(
+        con, incoming_documents=first_copy, affected_files=affected
+    ):
+        # Copies of documents the warehouse holds from a file we are not replacing.
+        warehouse_duplicates = query_frame(
+            con,
+            f"""
+            select i.source_name, i.source_line, i.document_id, d.source_name as kept_source
+            from incoming_documents as i
+            join {docs_ref} as d using (document_id)
+            where d.source_name not in (select source_name from affected_files)
+            """
+        )
+        duplicates = pl.concat(
+            [
+                batch_duplicates.select("source_name", "source_line", "document_id", "kept_source"),
+                warehouse_duplicates,
+            ],
+            how="vertical_relaxed",
+        )
+        landed = first_copy.join(
+            warehouse_duplicates.select("document_id"), on="document_id", how="anti"
+        )
+        duplicate_errors = duplicates.select(
+            "source_name",
+            pl.col("source_line").cast(pl.Int32),
+            pl.format("duplicate of document {} already landed from {}", "document_id", "kept_source")
+            .alias("reason"),
+        )
+        all_errors = schemas.conform(
+            pl.concat([errors, duplicate_errors], how="vertical_relaxed"), schemas.INGEST_ERRORS
+        )
+        per_file = (
+            read_listing.select("source_name", "size_bytes", "fingerprint")
+            .join(landed.group_by("source_name").len("n_documents"), on="source_name", how="left")
+            .join(all_errors.group_by("source_name").len("n_errors"), on="source_name", how="left")
+            .with_columns(pl.col("n_documents", "n_errors").fill_null(0).cast(pl.Int32))
+        )
+
+        with registered(con, landed_documents=landed, new_errors=all_errors, read_listing=per_file):
+            con.execute(
+                f"""
+                create or replace temp table previous_documents as
+                select document_id, ingested_at, extractor_version, {_content_key("d")} as content_key
+                from {docs_ref} as d
+                where source_name in (select source_name from affected_files)
+                """
+            )
+            con.execute(
+                f"""
+                create or replace temp table landing_documents as
+                select
+                    l.*,
+                    coalesce(p.ingested_at, ?) as ingested_at,
+                    case when p.content_key = {_content_key("l")} then p.extractor_version end
+                        as extractor_version,
+                    p.document_id is not null as was_present,
+                    p.content_key = {_content_key("l")} as text_unchanged
+                from landed_documents as l
+                left join previous_documents as p using (document_id)
+                """,
+                [now],
+            )
+            # Extracted rows of documents that are gone or whose text changed.
+            con.execute(
+                """
+                create or replace temp table stale_documents as
+                select document_id from previous_documents
+                except
+                select document_id from landing_documents where text_unchanged
+                """
+            )
+            for table in schemas.EXTRACTED_TABLES:
+                con.execute(
+                    f"delete from {table_ref(table)} "
+                    "where document_id in (select document_id from stale_documents)"
+                )
+            con.execute(
+                f"delete from {docs_ref} where source_name in (select source_name from affected_files)"
+            )
+            con.execute(
+                f"insert into {docs_ref} by name "
+                "select * exclude (was_present, text_unchanged) from landing_documents"
+            )
+            con.execute(
+                f"delete from {errors_ref} where source_name in (select source_name from affected_files)"
+            )
+            con.execute(
+                f"insert into {errors_ref} by name select *, ? as recorded_at from new_errors", [now]
+            )
+            con.execute(
+                f"delete from {files_ref} where source_name in (select source_name from affected_files)"
+            )
+            con.execute(
+                f"insert into {files_ref} by name select *, ? as ingested_at from read_listing", [now]
+            )
+            counts = con.execute(
+                """
+                select
+                    count(*) filter (where not was_present),
+                    count(*) filter (where was_present and not text_unchanged),
+                    count(*) filter (where text_unchanged),
+                    (select count(*) from previous_documents
+                      where document_id not in (select document_id from landing_documents))
+                from landing_documents
+                """
+            ).fetchall()[0]
+            for temp in ("previous_documents", "landing_documents", "stale_documents"):
+                con.execute(f"drop table {temp}")
+
+    return IngestLanding(
+        new_documents=counts[0],
+        updated_documents=counts[1],
+        kept_documents=counts[2],
+        removed_documents=counts[3],
+        errors=all_errors.height,
+        duplicates=duplicates.height,
+    )
+
+
+def documents_pending_extraction(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[str]:
+    """Ids of documents never extracted, or extracted by another extractor version."""
+    rows = con.execute(
+        f"""
+        select document_id from {table_ref("documents")}
+        where extractor_version is distinct from ?
+        order by document_id
+        """,
+        [extractor_version],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def read_documents_for_extraction(
+    con: duckdb.DuckDBPyConnection, document_ids: Sequence[str]
+) -> pl.DataFrame:
+    """The documents to extract, without `raw_text` (extraction reads the clean body)."""
+    ids = pl.DataFrame({"document_id": list(document_ids)}, schema={"document_id": pl.String})
+    with registered(con, batch_ids=ids):
+        return query_frame(
+            con,
+            f"""
+            select * exclude (raw_text, ingested_at, extractor_version)
+            from {table_ref("documents")}
+            where document_id in (select document_id from batch_ids)
+            order by document_id
+            """
+        )
+
+
+def replace_extracted(
+    con: duckdb.DuckDBPyConnection,
+    document_ids: Sequence[str],
+    extracted: dict[str, pl.DataFrame],
+    extractor_version: str,
+) -> dict[str, int]:
+    """Swap the extracted rows of these documents for new ones, in one transaction, and mark
+    the documents as extracted with this version. Returns rows inserted per table."""
+    missing = set(schemas.EXTRACTED_TABLES) - set(extracted)
+    if missing:
+        raise ValueError(f"extract() returned no frame for {sorted(missing)}")
+    ids = pl.DataFrame({"document_id": list(document_ids)}, schema={"document_id": pl.String})
+    frames = {
+        table: schemas.conform(extracted[table], schema).filter(
+            pl.col("document_id").is_in(ids["document_id"].implode())
+        )
+        for table, schema in schemas.EXTRACTED_TABLES.items()
+    }
+    inserted: dict[str, int] = {}
+    with transaction(con), registered(con, batch_ids=ids):
+        for table, frame in frames.items():
+            con.execute(
+                f"delete from {table_ref(table)} "
+                "where document_id in (select document_id from batch_ids)"
+            )
+            with registered(con, extracted_rows=frame):
+                con.execute(
+                    f"insert into {table_ref(table)} by name "
+                    "select *, ? as extractor_version from extracted_rows",
+                    [extractor_version],
+                )
+            inserted[table] = frame.height
+        con.execute(
+            f"update {table_ref('documents')} set extractor_version = ? "
+            "where document_id in (select document_id from batch_ids)",
+            [extractor_version],
+        )
+    return inserted

@@ -1,0 +1,173 @@
+"""Atomic publish of the warehouse file, and the lock that keeps to one writer at a time.
+
+DuckDB lets one process write a file, and refuses a writer while any other process holds
+the file open (even read-only). So a refresh never writes the published file: it copies it
+to a working copy beside it, builds there, and once every model and test has passed it
+renames the working copy over the published file. On POSIX the rename is atomic and leaves
+a reader that has the old file open on the old inode, so open dashboards never make a
+refresh fail and never see a half-built warehouse.
+
+Paths, for a published file `warehouse/attache.duckdb`:
+
+    warehouse/.attache.duckdb.building   the working copy a run builds into
+    warehouse/.attache.lock              flock()ed for the whole run: one writer at a time
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+
+class WarehouseLockTimeout(RuntimeError):
+    """Another refresh held the warehouse lock for longer than we were willing to wait."""
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    """The published warehouse file and the files a run keeps beside it."""
+
+    published: Path
+
+    @classmethod
+    def for_file(cls, published: str | os.PathLike[str]) -> WarehousePaths:
+        return cls(Path(published).expanduser().resolve())
+
+    @property
+    def working_copy(self) -> Path:
+        return self.published.with_name(f".{self.published.name}.building")
+
+    @property
+    def lock_file(self) -> Path:
+        return self.published.with_name(f".{self.published.stem}.lock")
+
+    @property
+    def directory(self) -> Path:
+        return self.published.parent
+
+
+class WarehouseLock:
+    """An exclusive `flock` on the lock file beside the warehouse, held for a whole run.
+
+    The kernel releases the lock when the holder's file descriptor closes, so a refresh that
+    crashes (or is killed) never leaves a stale lock behind.
+    """
+
+    POLL_SECONDS = 0.2
+
+    def __init__(self, paths: WarehousePaths, timeout_seconds: float):
+        self.paths = paths
+        self.timeout_seconds = timeout_seconds
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.paths.directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.paths.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(fd)
+                    raise
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise WarehouseLockTimeout(
+                        f"another refresh is writing {self.paths.published} (lock "
+                        f"{self.paths.lock_file} held); gave up after waiting "
+                        f"{self.timeout_seconds:g} s. Try again when it has finished."
+                    ) from None
+                time.sleep(self.POLL_SECONDS)
+        # Leave the holder's pid in the file: handy when someone wonders who holds it.
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> WarehouseLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def prepare_working_copy(paths: WarehousePaths) -> bool:
+    """Start the run's working copy from the published file (or from nothing).
+
+    Returns True when it was copied from a published warehouse, False when the run starts
+    from an empty database. Any working copy a failed run left behind is discarded first.
+    """
+    paths.directory.mkdir(parents=True, exist_ok=True)
+    discard_working_copy(paths)
+    if not paths.published.exists():
+        return False
+    # Copy to a temporary name, then rename: a crash mid-copy never leaves a truncated
+    # working copy that a later step might take for a real one.
+    partial = paths.working_copy.with_name(paths.working_copy.name + ".partial")
+    shutil.copyfile(paths.published, partial)
+    os.replace(partial, paths.working_copy)
+    return True
+
+
+def discard_working_copy(paths: WarehousePaths) -> None:
+    for leftover in (
+        paths.working_copy,
+        paths.working_copy.with_name(paths.working_copy.name + ".wal"),
+        paths.working_copy.with_name(paths.working_copy.name + ".partial"),
+    ):
+        leftover.unlink(missing_ok=True)
+
+
+def publish_working_copy(paths: WarehousePaths) -> None:
+    """Make the working copy the published warehouse, atomically and durably.
+
+    CHECKPOINT folds the write-ahead log into the file so that the renamed file is complete
+    on its own; fsync before the rename so that a power cut cannot publish a file whose
+    blocks never reached the disk; fsync the directory so that the rename itself is durable.
+    """
+    if not paths.working_copy.exists():
+        raise FileNotFoundError(f"no working copy to publish at {paths.working_copy}")
+    with duckdb.connect(str(paths.working_copy)) as con:
+        con.execute("checkpoint")
+    wal = paths.working_copy.with_name(paths.working_copy.name + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise RuntimeError(f"working copy still has a write-ahead log after CHECKPOINT: {wal}")
+    wal.unlink(missing_ok=True)
+    _fsync_file(paths.working_copy)
+    os.replace(paths.working_copy, paths.published)
+    _fsync_directory(paths.directory)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

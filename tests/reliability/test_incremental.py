@@ -1,0 +1,87 @@
+"""Refreshes are incremental and idempotent per file and per document, end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orchestration.cli import main
+
+EXTRACTED = ("sentences", "entity_mentions", "event_mentions", "figure_mentions")
+
+
+@pytest.fixture
+def published(tmp_path: Path, built_warehouse: Path) -> Path:
+    warehouse = tmp_path / "warehouse" / "attache.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copyfile(built_warehouse, warehouse)
+    return warehouse
+
+
+def _documents(query, warehouse: Path) -> dict[str, str]:
+    return dict(query(warehouse, "select source_name, document_id from raw.documents"))
+
+
+def _extracted_rows(query, warehouse: Path, document_id: str) -> int:
+    return sum(
+        query(warehouse, f"select count(*) from raw.{table} where document_id = ?", [document_id])[0][0]
+        for table in EXTRACTED
+    )
+
+
+def test_removed_file_is_kept_by_default_and_pruned_on_request(published, seeds_copy, query, dbt_manifest, capsys):
+    documents = _documents(query, published)
+    gone_name = sorted(documents)[0]
+    gone_id = documents[gone_name]
+    assert _extracted_rows(query, published, gone_id) > 0
+    (seeds_copy / gone_name).unlink()
+
+    assert main(["refresh", "--source", str(seeds_copy), "--warehouse", str(published)]) == 0
+    assert gone_name in _documents(query, published)
+    assert query(published, "select count(*) from marts.dim_documents where document_id = ?", [gone_id]) == [(1,)]
+
+    assert main(["refresh", "--source", str(seeds_copy), "--warehouse", str(published), "--prune"]) == 0
+    capsys.readouterr()
+    assert gone_name not in _documents(query, published)
+    assert _extracted_rows(query, published, gone_id) == 0
+    assert query(published, "select count(*) from raw.source_files where source_name = ?", [gone_name]) == [(0,)]
+    assert query(published, "select count(*) from marts.dim_documents where document_id = ?", [gone_id]) == [(0,)]
+    assert query(published, "select count(*) from marts.fct_event_mentions where document_id = ?", [gone_id]) == [(0,)]
+    # The other documents are untouched.
+    assert set(_documents(query, published)) == set(documents) - {gone_name}
+
+
+def test_changed_file_replaces_its_document_and_only_it(published, seeds_copy, refresh, query):
+    before = _documents(query, published)
+    ingested_before = dict(query(published, "select document_id, ingested_at from raw.documents"))
+    changed_name, kept_name = sorted(before)[:2]
+    path = seeds_copy / changed_name
+    path.write_text("Обновлено редакцией.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+    run = refresh(seeds_copy, published)
+
+    after = _documents(query, published)
+    assert run.new_documents == 1
+    assert after[changed_name] != before[changed_name]
+    assert _extracted_rows(query, published, before[changed_name]) == 0
+    assert _extracted_rows(query, published, after[changed_name]) > 0
+    assert after[kept_name] == before[kept_name]
+    ingested_after = dict(query(published, "select document_id, ingested_at from raw.documents"))
+    assert ingested_after[before[kept_name]] == ingested_before[before[kept_name]]
+
+
+def test_new_extractor_version_re_extracts_every_document(published, seeds_copy, refresh, query, monkeypatch):
+    import orchestration.schemas
+
+    n_documents = query(published, "select count(*) from raw.documents")[0][0]
+    monkeypatch.setattr(orchestration.schemas, "EXTRACTOR_VERSION", "next-test-version")
+    refresh(seeds_copy, published)
+    assert query(
+        published, "select extractor_version, count(*) from raw.documents group by 1"
+    ) == [("next-test-version", n_documents)]
+    for table in EXTRACTED:
+        versions = {row[0] for row in query(published, f"select distinct extractor_version from raw.{table}")}
+        assert versions <= {"next-test-version"}
+    assert query(published, "select count(*) from marts.fct_event_mentions")[0][0] > 0
