@@ -19,9 +19,16 @@ keyed_mentions as (
         documents.published_at,
         -- A mention with no modality is read as a report of something that happened.
         coalesce(event_mentions.modality = 'occurred', true) as is_occurred,
+        -- Two summits on one day with the same countries (a CIS council and a Central
+        -- Asia-Russia summit in Dushanbe) are different events: the format is in the key.
         coalesce(
             array_to_string(event_mentions.participant_countries, ','), ''
-        ) as participants_key
+        )
+        || case
+            when event_mentions.event_type = 'summit'
+                then '|' || coalesce(event_mentions.organisation_id, '')
+            else ''
+        end as participants_key
 
     from event_mentions
 
