@@ -126,7 +126,8 @@ def extract_events(
     documents: pl.LazyFrame,
 ) -> pl.LazyFrame:
     by = ["document_id", "sentence_index"]
-    triggers = find_triggers(sentences).with_row_index("trigger_id")
+    # collected once: every step below reads the triggers, and a lazy plan would redo the regexes
+    triggers = find_triggers(sentences).with_row_index("trigger_id").collect().lazy()
     countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
 
     # --- the text's protagonist: the country whose leaders it names most often
@@ -213,6 +214,8 @@ def extract_events(
         .join(per_sentence.drop("paragraph_index"), on=by, how="left")
         .join(protagonist, on="document_id", how="left")
         .with_columns(pl.col("segment_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+        .collect()
+        .lazy()
     )
 
     # --- enumerations that continue the previous sentence's series

@@ -127,7 +127,8 @@ def extract_figures(
     documents: pl.LazyFrame,
 ) -> pl.LazyFrame:
     by = ["document_id", "sentence_index"]
-    amounts = _amounts(sentences, documents).with_row_index("figure_row")
+    # collected once: periods, countries and metrics all read the amounts
+    amounts = _amounts(sentences, documents).with_row_index("figure_row").collect().lazy()
     prefix = pl.col("sentence").str.slice(0, pl.col("match_start"))
     keyword = prefix.str.extract_groups(METRIC_KEYWORD + r"(?P<tail>.*)$")
     amounts = amounts.with_columns(
@@ -139,7 +140,7 @@ def extract_figures(
         _first_match(pl.col("_kw"), METRIC_OF_KEYWORD).alias("_metric_kw"),
         # the words from just before the keyword to the number: "российские инвестиции в Казахстан превысил 27"
         pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0).alias("_scope_start"),
-    )
+    ).collect().lazy()
 
     # --- reference period: the nearest period before the number in the sentence, else just after
     periods = dates.filter(pl.col("kind").is_in(["year", "relative_year", "month_range", "months_of_year", "month", "en_month"]))
