@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import io
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the warehouse lock
 
 # Statement types `attache sql` runs; everything else (writes, COPY, ATTACH, SET...) is refused.
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "CALL"}
+
+
+# dbt colours its log lines; the messages we relay are read in logs and pipes too.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class RefreshError(RuntimeError):
@@ -164,7 +169,7 @@ def _refresh_error(result) -> RefreshError:
         busy = busy or any(e.cls_name == "WarehouseLockTimeout" for e in chain)
         # The innermost error says what went wrong; Dagster's wrappers say where.
         root = chain[-1]
-        text = root.message.strip()
+        text = ANSI_ESCAPE.sub("", root.message).strip()
         if text and text not in seen:
             seen.add(text)
             where = f"{event.step_key}: " if event.step_key else ""
