@@ -17,7 +17,7 @@ import polars as pl
 from pydantic import Field
 
 from orchestration import landing, schemas
-from orchestration.extract import extract
+from orchestration.extract import extract, extractor_version
 from orchestration.ingest import read_documents, scan_source
 from orchestration.progress import report
 from orchestration.reference import load_reference
@@ -278,8 +278,9 @@ def extract_mentions(
     Works in batches: each batch's old rows are deleted and the new ones inserted in one
     transaction, together with the documents' `extractor_version`.
     """
+    version = extractor_version()
     with warehouse.connect() as con:
-        pending = landing.documents_pending_extraction(con, schemas.EXTRACTOR_VERSION)
+        pending = landing.documents_pending_extraction(con, version)
         inserted: Counter[str] = Counter()
         previews: dict[str, list[pl.DataFrame]] = {table: [] for table in schemas.EXTRACTED_TABLES}
         reference = load_reference() if pending else None
@@ -287,21 +288,21 @@ def extract_mentions(
             batch = pending[start : start + config.batch_size]
             documents = landing.read_documents_for_extraction(con, batch)
             extracted = extract(documents, reference)
-            inserted.update(landing.replace_extracted(con, batch, extracted, schemas.EXTRACTOR_VERSION))
+            inserted.update(landing.replace_extracted(con, batch, extracted, version))
             for table, frames in previews.items():
                 if sum(frame.height for frame in frames) < PREVIEW_ROWS:
                     frames.append(extracted[table].head(PREVIEW_ROWS))
             report(
                 context.log,
                 f"extract: {start + len(batch)}/{len(pending)} documents "
-                f"(extractor {schemas.EXTRACTOR_VERSION})"
+                f"(extractor {version})"
             )
         totals = {table: landing.count_rows(con, table) for table in schemas.EXTRACTED_TABLES}
         evidence_failures = {table: _count(con, sql) for table, sql in _EVIDENCE_CHECK_SQL.items()}
         offset_failures = _count(con, _ENTITY_OFFSETS_SQL)
 
     if not pending:
-        report(context.log, f"extract: every document is extracted with {schemas.EXTRACTOR_VERSION}")
+        report(context.log, f"extract: every document is extracted with {version}")
     preview_columns = {
         "sentences": ["document_id", "sentence_index", "sentence"],
         "entity_mentions": ["document_id", "entity_type", "entity_id", "country", "surface"],
@@ -318,7 +319,7 @@ def extract_mentions(
                 "dagster/row_count": totals[table],
                 "documents_extracted": len(pending),
                 "rows_inserted": inserted[table],
-                "extractor_version": schemas.EXTRACTOR_VERSION,
+                "extractor_version": version,
                 "preview": markdown_preview(preview.select(columns)),
             },
         )

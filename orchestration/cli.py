@@ -175,7 +175,7 @@ def _refresh_error(result) -> RefreshError:
             where = f"{event.step_key}: " if event.step_key else ""
             messages.append(f"{where}{text}")
     if busy:
-        lock_messages = [m for m in messages if "another refresh" in m]
+        lock_messages = [m[m.index("another refresh") :] for m in messages if "another refresh" in m]
         return RefreshError(lock_messages[0] if lock_messages else "warehouse is locked", busy=True)
     return RefreshError("\n".join(messages) or "the run failed (see `attache ui` for its logs)")
 

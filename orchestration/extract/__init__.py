@@ -19,16 +19,15 @@ from orchestration.extract.entities import entity_mentions
 from orchestration.extract.events import extract_events
 from orchestration.extract.figures import extract_figures
 from orchestration.extract.text import sentences as split_sentences
-from orchestration.reference import Reference, load_reference
+from orchestration.reference import SEEDS_DIR, Reference, load_reference, seed_fingerprint
 
 __all__ = ["extract", "extractor_version"]
 
 
-def extractor_version(reference: Reference | None = None) -> str:
-    """The rules' version plus a fingerprint of the reference data: a change to either makes
-    the next refresh re-extract every document."""
-    reference = reference or load_reference()
-    return f"{schemas.EXTRACTOR_VERSION}+{reference.fingerprint}"
+def extractor_version() -> str:
+    """The rules' version plus a fingerprint of the reference data (a hash of the seed files,
+    cheap: no inflection): a change to either makes the next refresh re-extract every document."""
+    return f"{schemas.EXTRACTOR_VERSION}+{seed_fingerprint(SEEDS_DIR)}"
 
 
 def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict[str, pl.DataFrame]:

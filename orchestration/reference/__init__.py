@@ -42,7 +42,7 @@ def _read(seeds_dir: Path, name: str) -> pl.DataFrame:
     return pl.read_csv(seeds_dir / name, infer_schema_length=0)
 
 
-def _seed_fingerprint(seeds_dir: Path) -> str:
+def seed_fingerprint(seeds_dir: Path) -> str:
     digest = hashlib.sha256()
     for name in SEED_FILES:
         path = seeds_dir / name
@@ -108,5 +108,5 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
         actors=actors,
         organisations=organisations,
         alias_forms=forms,
-        fingerprint=_seed_fingerprint(seeds_dir),
+        fingerprint=seed_fingerprint(seeds_dir),
     )

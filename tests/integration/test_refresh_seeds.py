@@ -29,12 +29,12 @@ def test_every_document_lands_and_marts_are_built(built_warehouse, query):
     assert landed == seed_files
     assert query(built_warehouse, "select count(*) from raw.ingest_errors") == [(0,)]
     # Every document was extracted with the current extractor version.
-    from orchestration.schemas import EXTRACTOR_VERSION
+    from orchestration.extract import extractor_version
 
     assert query(
         built_warehouse,
         "select count(*) from raw.documents where extractor_version is distinct from ?",
-        [EXTRACTOR_VERSION],
+        [extractor_version()],
     ) == [(0,)]
     marts = {row[0] for row in query(built_warehouse, "select table_name from duckdb_tables() where schema_name = 'marts'")}
     assert {

@@ -74,14 +74,20 @@ def test_changed_file_replaces_its_document_and_only_it(published, seeds_copy, r
 
 def test_new_extractor_version_re_extracts_every_document(published, seeds_copy, refresh, query, monkeypatch):
     import orchestration.schemas
+    from orchestration.extract import extractor_version
 
     n_documents = query(published, "select count(*) from raw.documents")[0][0]
+    old_version = extractor_version()
     monkeypatch.setattr(orchestration.schemas, "EXTRACTOR_VERSION", "next-test-version")
+    new_version = extractor_version()
+    assert new_version != old_version
+
     refresh(seeds_copy, published)
+
     assert query(
         published, "select extractor_version, count(*) from raw.documents group by 1"
-    ) == [("next-test-version", n_documents)]
+    ) == [(new_version, n_documents)]
     for table in EXTRACTED:
         versions = {row[0] for row in query(published, f"select distinct extractor_version from raw.{table}")}
-        assert versions <= {"next-test-version"}
+        assert versions <= {new_version}
     assert query(published, "select count(*) from marts.fct_event_mentions")[0][0] > 0
