@@ -18,7 +18,7 @@ from orchestration.extract.patterns import (
     RELATIVE_DAYS,
     RELATIVE_YEARS,
 )
-from orchestration.extract.text import locate
+from orchestration.extract.text import drop_overlaps, locate
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
 # "накануне визита" names the visit, it does not date it
@@ -75,12 +75,8 @@ def date_mentions(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFr
     """One row per date expression: document_id, sentence_index, paragraph_index, pos,
     match_end, kind, start_date, end_date, precision ('day', 'month', 'year'), explicit_year."""
     raw = pl.concat([_matches(sentences, kind, pattern) for kind, pattern in DATE_PATTERNS], how="vertical")
-    # Patterns overlap ("7–12 августа" is also "12 августа"): keep the earliest, longest match.
-    raw = (
-        raw.sort(["document_id", "sentence_index", "pos", "match_end"], descending=[False, False, False, True])
-        .with_columns(pl.col("match_end").cum_max().shift(1).over(["document_id", "sentence_index"]).alias("_prev_end"))
-        .filter(pl.col("_prev_end").is_null() | (pl.col("pos") >= pl.col("_prev_end")))
-        .filter(~((pl.col("kind") == "relative_day") & pl.col("_after").str.contains(REFERS_TO_EVENT)))
+    raw = drop_overlaps(raw, "pos").filter(
+        ~((pl.col("kind") == "relative_day") & pl.col("_after").str.contains(REFERS_TO_EVENT))
     )
     published = documents.select("document_id", pl.col("published_at").alias("_published"))
     month = pl.coalesce(pl.col("mn"), _month_number("mon"))

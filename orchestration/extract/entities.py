@@ -43,3 +43,26 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             ).alias("is_location"),
         )
     )
+
+
+def countries_by_sentence(sentences: pl.LazyFrame, countries: pl.LazyFrame, context_sizes: tuple[int, int]) -> pl.LazyFrame:
+    """Per sentence: the distinct countries it names, in order (`sentence_countries`), and
+    those of the last earlier sentence naming between `context_sizes` countries
+    (`context_countries`): the pair a later "президенты подписали" or a bare figure refers to."""
+    by = ["document_id", "sentence_index"]
+    low, high = context_sizes
+    named = countries.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_countries"))
+    return (
+        sentences.select(*by, "paragraph_index")
+        .join(named, on=by, how="left")
+        .with_columns(pl.col("sentence_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+        .sort(by)
+        .with_columns(
+            pl.when(pl.col("sentence_countries").list.len().is_between(low, high))
+            .then(pl.col("sentence_countries"))
+            .shift(1)
+            .forward_fill()
+            .over("document_id")
+            .alias("context_countries")
+        )
+    )

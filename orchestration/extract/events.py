@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from orchestration.extract.entities import countries_by_sentence
 from orchestration.extract.patterns import (
     ANAPHORA,
+    CITATION,
     CONTINUATION,
     DOCUMENT_COUNT,
     EVENT_TRIGGERS,
@@ -35,12 +37,11 @@ from orchestration.extract.patterns import (
     VISIT_LEVEL,
     VISIT_LEVELS,
 )
-from orchestration.extract.text import locate
+from orchestration.extract.text import drop_overlaps, locate
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "char_end", "sentence"]
 CAMEO = {"phone_call": "041", "visit": "042", "summit": "044", "meeting": "044", "talks": "046", "agreement_signing": "057"}
 BILATERAL = ["phone_call", "visit", "talks"]
-CITATION = r"^\[\d+\]"  # footnotes cite sources; the events they name are told in the body
 
 
 def _distinct(expr: pl.Expr) -> pl.Expr:
@@ -61,9 +62,7 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
     )
     after = pl.col("sentence").str.slice(pl.col("match_end"), 40)
     return (
-        found.sort(["document_id", "sentence_index", "match_start", "match_end"], descending=[False, False, False, True])
-        .with_columns(pl.col("match_end").cum_max().shift(1).over(["document_id", "sentence_index"]).alias("_prev_end"))
-        .filter(pl.col("_prev_end").is_null() | (pl.col("match_start") >= pl.col("_prev_end")))
+        drop_overlaps(found, "match_start")
         .filter(~pl.col("sentence").str.contains(CITATION))
         .with_columns(
             pl.when(pl.col("role") == "planned")
@@ -141,24 +140,7 @@ def extract_events(
     )
 
     # --- countries per sentence, and the last pair named before each sentence
-    per_sentence = (
-        sentences.select(*by, "paragraph_index")
-        .join(
-            countries.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_countries")),
-            on=by,
-            how="left",
-        )
-        .with_columns(pl.col("sentence_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
-        .sort(by)
-        .with_columns(
-            pl.when(pl.col("sentence_countries").list.len().is_between(2, 3))
-            .then(pl.col("sentence_countries"))
-            .shift(1)
-            .forward_fill()
-            .over("document_id")
-            .alias("context_countries")
-        )
-    )
+    per_sentence = countries_by_sentence(sentences, countries, context_sizes=(2, 3))
 
     # --- the last day-precise date named before each sentence: the narrative's "now"
     day_dates = dates.filter(pl.col("precision") == "day")

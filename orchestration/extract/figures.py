@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from orchestration.extract.entities import countries_by_sentence
 from orchestration.extract.patterns import (
+    CITATION,
     CURRENCIES,
     GROWTH,
     INTO,
@@ -29,10 +31,9 @@ from orchestration.extract.patterns import (
     STOCK,
     TRADE,
 )
-from orchestration.extract.text import locate
+from orchestration.extract.text import drop_overlaps, locate
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
-CITATION = r"^\[\d+\]"
 
 
 def _first_match(expr: pl.Expr, table: list[tuple[str, str]]) -> pl.Expr:
@@ -102,9 +103,7 @@ def _amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
     amounts = (
         pl.concat([money.select(columns), percent.select(columns)])
         .filter(pl.col("_number").is_not_null() & ~pl.col("sentence").str.contains(CITATION))
-        .sort(["document_id", "sentence_index", "match_start", "match_end"], descending=[False, False, False, True])
-        .with_columns(pl.col("match_end").cum_max().shift(1).over(["document_id", "sentence_index"]).alias("_prev_end"))
-        .filter(pl.col("_prev_end").is_null() | (pl.col("match_start") >= pl.col("_prev_end")))
+        .pipe(drop_overlaps, "match_start")
         .sort("document_id", "sentence_index", "match_start")
         .with_columns(
             pl.when(pl.col("_kind") == "money")
@@ -185,24 +184,7 @@ def extract_figures(
             .alias("_target"),
         )
     )
-    per_sentence = (
-        sentences.select(*by, "paragraph_index")
-        .join(
-            countries.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_countries")),
-            on=by,
-            how="left",
-        )
-        .with_columns(pl.col("sentence_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
-        .sort(by)
-        .with_columns(
-            pl.when(pl.col("sentence_countries").list.len() == 2)
-            .then(pl.col("sentence_countries"))
-            .shift(1)
-            .forward_fill()
-            .over("document_id")
-            .alias("context_pair")
-        )
-    )
+    per_sentence = countries_by_sentence(sentences, countries, context_sizes=(2, 2))
     empty = pl.lit([], dtype=pl.List(pl.String))
     scope = pl.col("scope_countries").fill_null(empty)
     sent = pl.col("sentence_countries")
@@ -211,7 +193,7 @@ def extract_figures(
         .then(scope)
         .when(sent.list.len().is_between(2, 3))
         .then(sent)
-        .otherwise(pl.concat_list(sent, pl.col("context_pair").fill_null(empty)).list.unique(maintain_order=True).list.head(2))
+        .otherwise(pl.concat_list(sent, pl.col("context_countries").fill_null(empty)).list.unique(maintain_order=True).list.head(2))
     )
     figures = (
         amounts.join(figure_periods, on="figure_row", how="left")

@@ -219,6 +219,9 @@ STOCK = r"(?i)\b(?:накоплен\w*|общий\s+объем|общий\s+об
 # An investor country before the keyword, a destination after: "российские инвестиции в Казахстан"
 INTO = r"(?i)(?:\bв|\bво|\binto|\bin|\bto)\s*$"
 
+# Footnotes cite sources ("[1] Документы, подписанные ..."): what they name is told in the body.
+CITATION = r"^\[\d+\]"
+
 # Sentence boundaries: ". В", "». По", ".[1] Как", and every line break.
 SENTENCE_BREAK = r"(?P<end>[.!?…]+[»\"”’)\]]*(?:\[\d+\])*)(?P<space>[ \t\u00a0]+)[«\"“(\[—–\-]?[А-ЯЁA-Z0-9]|(?P<newline>\n+)"
 # A full stop after these is not a sentence end: "В. Путин", "г. Москва", "Mr. Trump".

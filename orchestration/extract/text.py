@@ -60,6 +60,18 @@ def locate(
     )
 
 
+def drop_overlaps(frame: pl.LazyFrame, start: str, end: str = "match_end") -> pl.LazyFrame:
+    """Where matches of several patterns overlap in a sentence ("7–12 августа" is also
+    "12 августа"), keep the earliest, and of those the longest."""
+    by = ["document_id", "sentence_index"]
+    return (
+        frame.sort([*by, start, end], descending=[False, False, False, True])
+        .with_columns(pl.col(end).cum_max().shift(1).over(by).alias("_prev_end"))
+        .filter(pl.col("_prev_end").is_null() | (pl.col(start) >= pl.col("_prev_end")))
+        .drop("_prev_end")
+    )
+
+
 def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
     """Split `body` into sentences: document_id, sentence_index, paragraph_index, char_start,
     char_end (offsets into the body), sentence."""
