@@ -22,6 +22,8 @@ from orchestration.extract.patterns import (
     METRIC_KEYWORD,
     METRIC_OF_KEYWORD,
     MONEY,
+    MONEY_CANDIDATES,
+    MONEY_IN_WORDS,
     NATIONAL_CURRENCY,
     NUMBER_WORDS,
     PERCENT,
@@ -66,10 +68,16 @@ def _scale(scale: pl.Expr) -> pl.Expr:
 
 def _amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
     language = documents.select("document_id", "language")
-    money = (
-        locate(sentences, "sentence", KEYS, pattern=MONEY)
-        .with_columns(pl.col("match").str.extract_groups(MONEY).alias("_g"))
+    groups = ["sym", "num", "sym2", "scale", "cur"]
+    found = [
+        locate(sentences, "sentence", KEYS, pattern=pattern, candidates=MONEY_CANDIDATES, whole_words=True)
+        .with_columns(pl.col("match").str.extract_groups(pattern).alias("_g"))
         .unnest("_g")
+        .select(*KEYS, "match", "match_start", "match_end", *[pl.col(g) if g in names else pl.lit(None, pl.String).alias(g) for g in groups])
+        for pattern, names in [(MONEY, groups), (MONEY_IN_WORDS, ["num", "scale", "cur"])]
+    ]
+    money = (
+        pl.concat(found)
         .join(language, on="document_id", how="left")
         .with_columns(
             pl.coalesce("sym", "sym2", "cur").str.to_lowercase().alias("_currency_word"),
@@ -89,7 +97,7 @@ def _amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
         .with_columns(pl.lit("money").alias("_kind"))
     )
     percent = (
-        locate(sentences, "sentence", KEYS, pattern=PERCENT)
+        locate(sentences, "sentence", KEYS, pattern=PERCENT, whole_words=True)
         .with_columns(pl.col("match").str.extract_groups(PERCENT).alias("_g"))
         .unnest("_g")
         .with_columns(

@@ -152,17 +152,19 @@ DOCUMENT_COUNT = (
     r"(?:документ\w*|соглашени\w*|меморандум\w*|договор(?:ов|а)\b|documents?|agreements?|memorand\w*|deals)"
 )
 
+# Scales and currencies carry no word boundaries: MONEY is located with `whole_words`
+# (see text.locate), which keeps the fast regex engine ("сомнения" is not "сом").
 SCALE = (
     r"тыс\.|тысяч\w*|млн\.?|миллион\w*|млрд\.?|миллиард\w*|трлн\.?|триллион\w*|"
-    r"thousand|million|billion|trillion|bn\b|mln\b|tn\b"
+    r"thousand|million|billion|trillion|bn|mln|tn"
 )
 SCALES = {"тыс": 1e3, "тысяч": 1e3, "млн": 1e6, "миллион": 1e6, "млрд": 1e9, "миллиард": 1e9,
           "трлн": 1e12, "триллион": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9,
           "trillion": 1e12, "bn": 1e9, "mln": 1e6, "tn": 1e12}  # fmt: skip
 CURRENCY = (
-    r"долл\.|доллар\w*|usd|евро|eur\b|€|руб\.|рубл\w*|rub\b|юан\w*|cny\b|тенге|kzt\b|сом(?:ов|а)?\b|"
-    r"сум(?:ов|а)?\b|сомони|манат\w*|dollars?|euros?|yuan|renminbi|roubles?|rubles?|tenge|soms?\b|"
-    r"\$|₽|¥|£|фунт\w*\s+стерлинг\w*|pounds?\b|иен\w*|yen\b|рупи\w*|rupees?"
+    r"долл\.|доллар\w*|usd|евро|eur|€|руб\.|рубл\w*|rub|юан\w*|cny|тенге|kzt|сом(?:ов|а)?|"
+    r"сум(?:ов|а)?|сомони|манат\w*|dollars?|euros?|yuan|renminbi|roubles?|rubles?|tenge|soms?|"
+    r"\$|₽|¥|£|фунт\w*\s+стерлинг\w*|pounds?|иен\w*|yen|рупи\w*|rupees?"
 )
 CURRENCIES = [  # (pattern on the lowercased currency word, ISO code)
     (r"^(?:долл|доллар|usd|dollar|\$)", "USD"), (r"^(?:евро|eur|euro|€)", "EUR"),
@@ -171,16 +173,21 @@ CURRENCIES = [  # (pattern on the lowercased currency word, ISO code)
     (r"^сомони", "TJS"), (r"^манат", "TMT"), (r"^(?:фунт|pound|£)", "GBP"), (r"^(?:иен|yen)", "JPY"),
     (r"^(?:рупи|rupee)", "INR"),
 ]  # fmt: skip
-NUMBER = rf"\d+(?:[ \u00a0\u202f]\d{{3}})*(?:[.,]\d+)?|(?:{NUMBER_WORD})"
 
 # A money amount: "4,0 млрд. долларов", "$8,5 млрд.", "30$ млрд", "1,5 млрд юаней",
-# "превысил 27 млрд." (currency carried over), "26 billion yuan", "$8.5 billion"
+# "превысил 27 млрд." (currency carried over), "26 billion yuan", "$8.5 billion".
+# Located with whole_words, and only in sentences that name a currency or a scale (MONEY_CANDIDATES).
+DIGITS = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?"
 MONEY = (
-    rf"(?i)(?:(?P<sym>[$€£¥₽])\s?)?(?P<num>{NUMBER})\s?(?P<sym2>[$€£¥₽])?\s*(?P<scale>{SCALE})?"
+    rf"(?i)(?:(?P<sym>[$€£¥₽])\s?)?(?P<num>{DIGITS})\s?(?P<sym2>[$€£¥₽])?\s*(?P<scale>{SCALE})?"
     rf"\s*(?P<cur>{CURRENCY})?"
 )
-# "13,6 процента", "17%", "5 percent"
-PERCENT = rf"(?i)(?P<num>\d+(?:[.,]\d+)?|(?:{NUMBER_WORD}))\s*(?P<pct>%|процент\w*|percent\b|per\s+cent\b|п\.\s?п\.)"
+# In words, only with a scale: "около десяти миллиардов долларов", "полтора млрд". (Number words
+# are in every other word's insides, "ста" in "государства": searching for them alone is slow.)
+MONEY_IN_WORDS = rf"(?i)(?P<num>{NUMBER_WORD})\s+(?P<scale>{SCALE})\s*(?P<cur>{CURRENCY})?"
+MONEY_CANDIDATES = rf"(?i){SCALE}|{CURRENCY}"
+# "13,6 процента", "17%", "5 percent" (located with whole_words)
+PERCENT = rf"(?i)(?P<num>\d+(?:[.,]\d+)?|(?:{NUMBER_WORD}))\s*(?P<pct>%|процент\w*|percent|per\s+cent|п\.\s?п\.)"
 
 # Qualifiers just before a number: "почти 2,0 млрд", "превысил 27 млрд.", "more than 3,000"
 QUALIFIER = (
