@@ -3,6 +3,7 @@
     attache refresh [--source DIR] [--warehouse FILE] [--prune]   materialise every asset once
     attache ui [--source DIR] [--warehouse FILE] [--port 3000]    Dagster UI + schedule + sensor
     attache sql "<query>" [--warehouse FILE]                      read-only SQL, printed as a table
+    attache dashboard [--warehouse FILE] [--port 8050] [--host 127.0.0.1]   web dashboard on the marts
 
 Dagster keeps its run history in `.dagster_home/` at the repository root (or `$DAGSTER_HOME`
 when set): the CLI sets DAGSTER_HOME before Dagster is imported, so the runs `attache
@@ -321,6 +322,33 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------
+# dashboard
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from orchestration.dashboard import make_server
+
+    warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
+    warehouse = warehouse.expanduser().resolve()
+    try:
+        server = make_server(warehouse, host=args.host, port=args.port)
+    except OSError as error:
+        print(f"attache dashboard: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    # The first line says where it listens (with --port 0, the port it picked).
+    print(f"Dashboard on {server.url} (warehouse {_display_path(warehouse)}); Ctrl-C stops it", file=sys.stderr)
+    if not warehouse.exists():
+        print("no warehouse there yet: the pages say so until `attache refresh` builds it", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+# --------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -369,6 +397,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_paths(sql, source=False)
     sql.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
     sql.set_defaults(handler=cmd_sql)
+
+    dashboard = commands.add_parser("dashboard", help="read-only web dashboard on the marts")
+    add_paths(dashboard, source=False)
+    dashboard.add_argument("--port", type=int, default=8050, help="0 picks a free port (default 8050)")
+    dashboard.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    dashboard.set_defaults(handler=cmd_dashboard)
     return parser
 
 

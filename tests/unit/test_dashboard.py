@@ -1,0 +1,504 @@
+"""The dashboard's query layer, pages and server against a real DuckDB built here.
+
+The warehouse is small and written by hand in the marts' shape (contract columns plus the
+extras the dashboard shows when present), so every expected number below can be counted
+from the rows in `build_marts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.dashboard import make_server
+from orchestration.dashboard import queries as q
+from orchestration.dashboard.pages import fmt_amount, fmt_event_date, render
+from orchestration.dashboard.warehouse import (
+    MartsMissing,
+    Warehouse,
+    WarehouseMissing,
+    WarehouseUnreadable,
+)
+
+D = dt.date
+
+# (event_id, type, participants, host, start, end, precision, documents_signed, organisation)
+EVENTS = [
+    ("e1", "phone_call", ["KZ", "RU"], None, D(2024, 3, 5), D(2024, 3, 5), "day", None, None),
+    ("e2", "visit", ["CN", "KZ"], "CN", D(2024, 3, 20), D(2024, 3, 21), "day", None, None),
+    ("e3", "agreement_signing", ["CN", "KZ"], "CN", D(2024, 3, 20), D(2024, 3, 20), "day", 12, None),
+    ("e4", "summit", ["CN", "KG", "KZ", "TJ", "TM", "UZ"], "KZ", D(2024, 6, 10), D(2024, 6, 10), "day", None, "C5_CN"),
+    ("e5", "talks", ["FR", "UZ"], None, D(2024, 7, 1), None, "month", None, None),
+    ("e6", "meeting", ["KZ", "US"], None, None, None, None, None, None),
+]  # fmt: skip
+# (mention_id, event_id, document_id, type, participants, modality, evidence)
+EVENT_MENTIONS = [
+    ("m1", "e1", "d1", "phone_call", ["KZ", "RU"], "occurred", "Токаев и Путин провели телефонный разговор."),
+    ("m2", "e2", "d1", "visit", ["CN", "KZ"], "occurred", "Токаев прибыл с визитом в Пекин."),
+    ("m3", "e3", "d1", "agreement_signing", ["CN", "KZ"], "occurred", "Подписаны 12 документов."),
+    ("m4", "e3", "d2", "agreement_signing", ["CN", "KZ"], "occurred", "Stороны подписали <b>12</b> документов <script>x()</script>."),
+    ("m5", "e4", "d2", "summit", ["CN", "KG", "KZ", "TJ", "TM", "UZ"], "occurred", "Саммит «Центральная Азия – Китай» прошёл в Астане."),
+    ("m6", "e5", "d2", "talks", ["FR", "UZ"], "occurred", "Переговоры Мирзиёева и Макрона."),
+    ("m7", "e6", "d2", "meeting", ["KZ", "US"], "occurred", "Токаев встретился с Трампом."),
+    ("m8", None, "d2", "visit", ["RU", "UZ"], "planned", "Путин посетит Ташкент."),
+]  # fmt: skip
+# (figure_id, document_id, metric, value, unit, value_usd, qualifier, countries, source, target, year, evidence)
+FIGURES = [
+    ("f1", "d1", "investment_flow", 1.5e9, "USD", 1.5e9, "exact", ["CN", "KZ"], "CN", "KZ", 2023, "Китай вложил 1,5 млрд долларов."),
+    ("f2", "d2", "investment_flow", 1.7e9, "USD", 1.7e9, "approx", ["CN", "KZ"], "CN", "KZ", 2023, "Около 1,7 млрд долларов китайских инвестиций."),
+    ("f3", "d2", "trade_turnover", 26e9, "CNY", 3.6e9, "more_than", ["KZ", "RU"], None, None, 2024, "Товарооборот превысил 26 млрд юаней."),
+    ("f4", "d2", "trade_growth", 13.6, "percent", None, "exact", ["KZ", "RU"], None, None, 2024, "Рост на 13,6 процента."),
+]  # fmt: skip
+COUNTRIES = [
+    ("RU", "Russia", True),
+    ("US", "United States", True),
+    ("CN", "China", True),
+    ("KZ", "Kazakhstan", True),
+    ("KG", "Kyrgyzstan", True),
+    ("TJ", "Tajikistan", True),
+    ("TM", "Turkmenistan", True),
+    ("UZ", "Uzbekistan", True),
+    ("FR", "France", False),
+    ("DE", "Germany", False),
+]
+
+
+def build_marts(path: Path, *, value_offset: float = 0.0) -> Path:
+    """Write the marts the dashboard reads; derived marts are computed from the facts the
+    way the dbt models define them (pairs per event; figure groups by their key)."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.dim_countries (country_code varchar, name_en varchar, "
+            "region varchar, is_focus boolean)"
+        )
+        con.executemany(
+            "insert into marts.dim_countries values (?, ?, ?, ?)",
+            [(code, name, "x", focus) for code, name, focus in COUNTRIES],
+        )
+        con.execute("create table marts.dim_organisations (organisation_id varchar, name_en varchar)")
+        con.execute("insert into marts.dim_organisations values ('C5_CN', 'China–Central Asia Summit')")
+        con.execute(
+            """
+            create table marts.dim_documents (
+                document_id varchar, source_name varchar, title varchar, url varchar,
+                outlet varchar, language varchar, published_at date, char_count integer,
+                ingested_at timestamp)
+            """
+        )
+        con.executemany(
+            "insert into marts.dim_documents values (?, ?, ?, ?, ?, 'ru', ?, 1000, now())",
+            [
+                ("d1", "news/one.txt", "Первая статья", "https://example.org/1", "Outlet A", D(2024, 3, 22)),
+                ("d2", "news/two.txt", None, None, "Outlet B", D(2024, 7, 2)),
+            ],
+        )
+        con.execute(
+            """
+            create table marts.fct_events (
+                event_id varchar, event_type varchar, participant_countries varchar[],
+                host_country varchar, start_date date, end_date date, date_precision varchar,
+                documents_signed integer, organisation_id varchar, n_mentions bigint,
+                n_documents bigint, first_reported_at date)
+            """
+        )
+        mentions_per_event = {
+            event_id: [m for m in EVENT_MENTIONS if m[1] == event_id] for event_id, *_ in EVENTS
+        }
+        con.executemany(
+            "insert into marts.fct_events values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    *event,
+                    len(mentions_per_event[event[0]]),
+                    len({m[2] for m in mentions_per_event[event[0]]}),
+                    D(2024, 3, 22),
+                )
+                for event in EVENTS
+            ],
+        )
+        con.execute(
+            """
+            create table marts.fct_event_mentions (
+                mention_id varchar, event_id varchar, document_id varchar, event_type varchar,
+                participant_countries varchar[], host_country varchar, visit_level varchar,
+                documents_signed integer, start_date date, end_date date,
+                date_precision varchar, modality varchar, evidence varchar,
+                char_start integer, char_end integer)
+            """
+        )
+        events = {event[0]: event for event in EVENTS}
+        con.executemany(
+            "insert into marts.fct_event_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    mention_id, event_id, document_id, event_type, participants,
+                    events[event_id][3] if event_id else None,
+                    "state" if event_type == "visit" and event_id else None,
+                    events[event_id][7] if event_id else None,
+                    events[event_id][4] if event_id else None,
+                    events[event_id][5] if event_id else None,
+                    events[event_id][6] if event_id else None,
+                    modality, evidence, index * 100, index * 100 + len(evidence),
+                )
+                for index, (mention_id, event_id, document_id, event_type, participants, modality, evidence)
+                in enumerate(EVENT_MENTIONS)
+            ],
+        )  # fmt: skip
+        con.execute(
+            """
+            create table marts.event_participants as
+            select event_id, unnest(participant_countries) as country from marts.fct_events
+            """
+        )
+        con.execute(
+            """
+            create table marts.country_engagement as
+            with pairs as (
+                select own.country, other.country as counterpart,
+                       cast(date_trunc('month', e.start_date) as date) as month, e.*
+                from marts.fct_events as e
+                join marts.event_participants as own using (event_id)
+                join marts.event_participants as other
+                  on other.event_id = e.event_id and other.country != own.country
+                where e.start_date is not null
+            )
+            select country, counterpart, month,
+                count(*) as n_events,
+                count(*) filter (where event_type = 'phone_call') as n_phone_calls,
+                count(*) filter (where event_type = 'visit') as n_visits,
+                count(*) filter (where event_type = 'summit') as n_summits,
+                count(*) filter (where event_type = 'talks') as n_talks,
+                count(*) filter (where event_type = 'meeting') as n_meetings,
+                count(*) filter (where event_type = 'agreement_signing') as n_agreement_signings,
+                coalesce(sum(documents_signed), 0) as documents_signed,
+                1 as n_documents
+            from pairs group by all
+            """
+        )
+        con.execute(
+            """
+            create table marts.fct_figure_mentions (
+                figure_id varchar, document_id varchar, metric varchar, value double,
+                unit varchar, value_usd double, qualifier varchar, countries varchar[],
+                source_country varchar, target_country varchar, reference_year integer,
+                period_start date, period_end date, modality varchar, evidence varchar,
+                char_start integer, char_end integer, published_at date)
+            """
+        )
+        published = {"d1": D(2024, 3, 22), "d2": D(2024, 7, 2)}
+        con.executemany(
+            "insert into marts.fct_figure_mentions values "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, 'occurred', ?, ?, ?, ?)",
+            [
+                (*figure[:3], figure[3] + value_offset, *figure[4:], i * 10, i * 10 + 5, published[figure[1]])
+                for i, figure in enumerate(FIGURES)
+            ],
+        )
+        con.execute(
+            """
+            create table marts.investment_figures as
+            with keyed as (
+                select *, md5(concat_ws('|', array_to_string(countries, ','),
+                    coalesce(source_country, ''), coalesce(target_country, ''), metric,
+                    coalesce(cast(reference_year as varchar), ''), unit)) as figure_group_id
+                from marts.fct_figure_mentions
+            ),
+            ranked as (
+                select *, row_number() over (
+                    partition by figure_group_id order by published_at desc) as recency
+                from keyed
+            )
+            select
+                figure_group_id, countries[1] as country_a, countries[2] as country_b,
+                any_value(countries) as countries, any_value(source_country) as source_country,
+                any_value(target_country) as target_country, any_value(metric) as metric,
+                any_value(reference_year) as reference_year, any_value(unit) as unit,
+                max(value) filter (where recency = 1) as latest_value,
+                max(value_usd) filter (where recency = 1) as latest_value_usd,
+                max(qualifier) filter (where recency = 1) as latest_qualifier,
+                max(figure_id) filter (where recency = 1) as latest_figure_id,
+                max(document_id) filter (where recency = 1) as latest_document_id,
+                min(value) as min_value, max(value) as max_value,
+                min(value_usd) as min_value_usd, max(value_usd) as max_value_usd,
+                count(*) as n_mentions, count(distinct document_id) as n_documents,
+                min(published_at) as first_reported_at, max(published_at) as last_reported_at
+            from ranked group by figure_group_id, countries[1], countries[2]
+            """
+        )
+    return path
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Warehouse:
+    return Warehouse(build_marts(tmp_path / "attache.duckdb"))
+
+
+@pytest.fixture
+def con(warehouse: Warehouse) -> Iterator[duckdb.DuckDBPyConnection]:
+    with warehouse.connect() as (connection, _info):
+        yield connection
+
+
+# --------------------------------------------------------------------------------------
+# filters
+
+
+def test_filters_parse_months_codes_and_choices() -> None:
+    filters = q.parse_filters(
+        {"country": ["kz"], "counterpart": ["CN"], "from": ["2024-03"], "to": ["2024-06"],
+         "event_type": ["visit"], "metric": ["deal_value"]}
+    )  # fmt: skip
+    assert (filters.country, filters.counterpart) == ("KZ", "CN")
+    assert (filters.start, filters.end, filters.end_exclusive) == (
+        D(2024, 3, 1),
+        D(2024, 6, 1),
+        D(2024, 7, 1),
+    )
+    assert (filters.event_type, filters.metric) == ("visit", "deal_value")
+    assert filters.problems == ()
+    assert q.Filters(end=D(2024, 12, 1)).end_exclusive == D(2025, 1, 1)
+
+
+def test_filters_drop_bad_values_and_say_why() -> None:
+    filters = q.parse_filters(
+        {"country": ["KZ' or 1=1 --"], "from": ["2024-13"], "to": ["last year"], "event_type": ["war"]}
+    )
+    assert filters == q.Filters()
+    assert len(filters.problems) == 4
+    assert any("two-letter country code" in p for p in filters.problems)
+    swapped = q.parse_filters({"from": ["2025-01"], "to": ["2024-01"]})
+    assert (swapped.start, swapped.end) == (D(2024, 1, 1), D(2025, 1, 1))
+    assert swapped.problems
+
+
+# --------------------------------------------------------------------------------------
+# (1) engagement
+
+
+def test_engagement_totals_count_distinct_events(con) -> None:
+    totals = q.engagement_totals(con, q.Filters(), "KZ")
+    # e1, e2, e3, e4 and the undated e6; a summit counts once however many take part.
+    assert totals["n_events"] == 5
+    assert (totals["n_visits"], totals["n_summits"], totals["n_meetings"]) == (1, 1, 1)
+    assert totals["documents_signed"] == 12
+    # Counterparts come from country_engagement, which leaves undated events (US) out.
+    assert totals["n_counterparts"] == 6
+    march = q.engagement_totals(con, q.Filters(start=D(2024, 3, 1), end=D(2024, 3, 1)), "KZ")
+    assert (march["n_events"], march["n_phone_calls"]) == (3, 1)
+
+
+def test_engagement_by_counterpart_filters(con) -> None:
+    rows = {r["counterpart"]: r for r in q.engagement_by_counterpart(con, q.Filters(), "KZ")}
+    assert set(rows) == {"CN", "RU", "KG", "TJ", "TM", "UZ"}
+    assert rows["CN"]["n_events"] == 3
+    assert (rows["CN"]["n_visits"], rows["CN"]["documents_signed"]) == (1, 12)
+    assert (rows["CN"]["first_month"], rows["CN"]["last_month"]) == (D(2024, 3, 1), D(2024, 6, 1))
+    summits = q.engagement_by_counterpart(con, q.Filters(event_type="summit"), "KZ")
+    assert {r["counterpart"] for r in summits} == {"CN", "KG", "TJ", "TM", "UZ"}
+    assert all(r["n_events"] == 1 for r in summits)
+    march = q.engagement_by_counterpart(con, q.Filters(start=D(2024, 3, 1), end=D(2024, 3, 1)), "KZ")
+    assert [(r["counterpart"], r["n_events"]) for r in march] == [("CN", 2), ("RU", 1)]
+    only_ru = q.engagement_by_counterpart(con, q.Filters(counterpart="RU"), "KZ")
+    assert [r["counterpart"] for r in only_ru] == ["RU"]
+
+
+def test_engagement_by_month(con) -> None:
+    by_type = q.engagement_by_month_and_type(con, q.Filters(), "KZ")
+    assert [(r["month"], r["event_type"], r["n_events"]) for r in by_type] == [
+        (D(2024, 3, 1), "agreement_signing", 1),
+        (D(2024, 3, 1), "phone_call", 1),
+        (D(2024, 3, 1), "visit", 1),
+        (D(2024, 6, 1), "summit", 1),
+    ]
+    by_pair = q.engagement_by_month_and_counterpart(con, q.Filters(event_type="visit"), "KZ")
+    assert [(r["month"], r["counterpart"], r["n_events"]) for r in by_pair] == [(D(2024, 3, 1), "CN", 1)]
+    assert q.most_engaged_country(con) == "KZ"
+
+
+# --------------------------------------------------------------------------------------
+# (2) Central Asia
+
+
+def test_central_asia_balance_groups_partners(con) -> None:
+    rows = {(r["country"], r["partner"]): r for r in q.central_asia_balance(con, q.Filters())}
+    assert rows[("KZ", "CN")]["n_contacts"] == 3
+    assert rows[("KZ", "CN")]["documents_signed"] == 12
+    assert rows[("KZ", "RU")]["n_contacts"] == 1
+    assert ("KZ", "US") not in rows  # the KZ–US meeting has no date, so no month
+    assert rows[("KZ", "other")]["n_contacts"] == 4
+    assert rows[("UZ", "other")]["n_contacts"] == 5
+    assert rows[("UZ", "other")]["counterparts"] == "FR 1, KG 1, KZ 1, TJ 1, TM 1"
+    assert {country for country, _ in rows} <= set(q.CENTRAL_ASIA)
+    summer = q.central_asia_balance(con, q.Filters(start=D(2024, 7, 1)))
+    assert [(r["country"], r["partner"], r["n_contacts"]) for r in summer] == [("UZ", "other", 1)]
+
+
+# --------------------------------------------------------------------------------------
+# (3) timeline
+
+
+def test_timeline_orders_filters_and_carries_evidence(con) -> None:
+    events, n = q.timeline(con, q.Filters(country="KZ", counterpart="CN"))
+    assert n == 3
+    assert [e["event_id"] for e in events] == ["e4", "e2", "e3"]  # newest first; visit before signing
+    signing = events[2]
+    assert signing["documents_signed"] == 12
+    assert [m["document_id"] for m in signing["mentions"]] == ["d1", "d2"]
+    assert signing["mentions"][0]["title"] == "Первая статья"
+    assert events[0]["organisation_name"] == "China–Central Asia Summit"
+    assert events[1]["visit_level"] == "state"
+
+    everything, n_all = q.timeline(con, q.Filters())
+    assert n_all == len(EVENTS) and everything[-1]["event_id"] == "e6"  # undated last
+    dated, _ = q.timeline(con, q.Filters(start=D(2024, 1, 1)))
+    assert "e6" not in {e["event_id"] for e in dated}
+    first_two, n_limited = q.timeline(con, q.Filters(), limit=2)
+    assert (len(first_two), n_limited) == (2, len(EVENTS))
+    assert q.timeline(con, q.Filters(country="TM", event_type="phone_call")) == ([], 0)
+
+
+# --------------------------------------------------------------------------------------
+# (4) figures
+
+
+def test_figures_group_range_and_evidence(con) -> None:
+    groups, n = q.figures(con, q.Filters(country="KZ", counterpart="CN"))
+    assert n == 1
+    group = groups[0]
+    assert (group["metric"], group["source_country"], group["target_country"]) == (
+        "investment_flow",
+        "CN",
+        "KZ",
+    )
+    assert (group["min_value_usd"], group["max_value_usd"]) == (1.5e9, 1.7e9)
+    assert group["latest_figure_id"] == "f2"  # the later article
+    assert sorted(m["figure_id"] for m in group["mentions"]) == ["f1", "f2"]
+    assert {m["evidence"] for m in group["mentions"]} == {FIGURES[0][-1], FIGURES[1][-1]}
+
+    _, n_kz = q.figures(con, q.Filters(country="KZ"))
+    assert n_kz == 3
+    turnover, _ = q.figures(con, q.Filters(metric="trade_turnover"))
+    assert [(g["unit"], g["latest_value"], g["latest_value_usd"]) for g in turnover] == [("CNY", 26e9, 3.6e9)]
+    assert q.figures(con, q.Filters(start=D(2024, 1, 1)))[1] == 2  # by reference year
+    assert q.figures(con, q.Filters(country="TM")) == ([], 0)
+
+
+def test_document_lists_everything_it_reported(con) -> None:
+    doc = q.document(con, "d2")
+    assert doc["outlet"] == "Outlet B" and doc["title"] is None
+    assert [m["mention_id"] for m in doc["events"]] == ["m4", "m5", "m6", "m7", "m8"]
+    assert doc["events"][-1]["modality"] == "planned"
+    assert [f["figure_id"] for f in doc["figures"]] == ["f2", "f3", "f4"]
+    assert q.document(con, "no-such-document") is None
+    # A value that is not a code travels as a parameter: it matches nothing, breaks nothing.
+    assert q.engagement_by_counterpart(con, q.Filters(counterpart="' or 1=1 --"), "KZ") == []
+
+
+# --------------------------------------------------------------------------------------
+# the warehouse file
+
+
+def test_missing_unreadable_and_martless_warehouses(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseMissing), Warehouse(tmp_path / "none.duckdb").connect():
+        pass
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(WarehouseUnreadable), Warehouse(garbage).connect():
+        pass
+    bare = tmp_path / "bare.duckdb"
+    duckdb.connect(str(bare)).close()
+    with pytest.raises(MartsMissing) as missing, Warehouse(bare).connect():
+        pass
+    assert "fct_events" in missing.value.missing
+
+
+def test_reads_the_file_published_now_even_while_an_old_one_is_open(tmp_path: Path) -> None:
+    """A refresh renames a new file over the warehouse: the next request must see it, even
+    while another request still holds the old file."""
+    published = build_marts(tmp_path / "attache.duckdb")
+    replacement = build_marts(tmp_path / "new.duckdb", value_offset=1.0)
+    warehouse = Warehouse(published)
+    with warehouse.connect() as (old, _):
+        before = old.execute("select max(value) from marts.fct_figure_mentions").fetchone()[0]
+        os.replace(replacement, published)
+        with warehouse.connect() as (new, _):
+            after = new.execute("select max(value) from marts.fct_figure_mentions").fetchone()[0]
+        assert old.execute("select max(value) from marts.fct_figure_mentions").fetchone()[0] == before
+    assert after == before + 1.0
+    # Nothing writes: the read-only attach refuses it.
+    with warehouse.connect() as (con, _), pytest.raises(duckdb.Error):
+        con.execute("delete from marts.fct_events")
+
+
+# --------------------------------------------------------------------------------------
+# pages and server
+
+
+def test_formatting() -> None:
+    assert fmt_amount(4.0e9, "USD") == "4.0 bn USD"
+    assert fmt_amount(2.7e10, "USD", "more_than") == "> 27.0 bn USD"
+    assert fmt_amount(1.0e11, "USD") == "100 bn USD"
+    assert fmt_amount(13.6, "percent", "approx") == "≈ 13.6 %"
+    assert fmt_event_date(D(2025, 10, 8), D(2025, 10, 10), "day") == "8–10 Oct 2025"
+    assert fmt_event_date(D(2025, 11, 1), D(2025, 11, 30), "month") == "Nov 2025"
+    assert fmt_event_date(D(2025, 11, 30), D(2025, 12, 2), "day") == "30 Nov 2025 – 2 Dec 2025"
+    assert fmt_event_date(None, None, None) == "date unknown"
+
+
+def test_pages_render_facts_escape_text_and_explain_empty_states(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    timeline = render("/timeline", {"country": ["KZ"], "counterpart": ["CN"]}, warehouse)
+    assert timeline.status == 200
+    assert "12 documents signed" in timeline.html
+    assert "<script>x()</script>" not in timeline.html and "&lt;script&gt;" in timeline.html
+    assert "/document?id=d2#m-m4" in timeline.html
+
+    engagement = render("/", {"country": ["KZ"]}, warehouse)
+    assert "Engagement of Kazakhstan" in engagement.html and "<svg" in engagement.html
+    nothing = render("/", {"country": ["TM"], "from": ["2020-01"], "to": ["2020-12"]}, warehouse)
+    assert nothing.status == 200 and "No events for this filter" in nothing.html
+
+    figures = render("/figures", {"country": ["KZ"]}, warehouse)
+    assert "≈ 1.7 bn USD" in figures.html and "1.5 bn USD – 1.7 bn USD" in figures.html
+    assert "/document?id=d1#f-f1" in figures.html
+
+    bad = render("/", {"country": ["<script>"]}, warehouse)
+    assert "not a two-letter country code" in bad.html and "<script>" not in bad.html.split("<main>")[1]
+
+    missing = render("/", {}, Warehouse(tmp_path / "nowhere.duckdb"))
+    assert missing.status == 200 and "No warehouse yet" in missing.html and "attache refresh" in missing.html
+    assert render("/document", {"id": ["zzz"]}, warehouse).status == 404
+    assert render("/admin", {}, warehouse).status == 404
+
+
+@pytest.fixture
+def running_server(warehouse: Warehouse) -> Iterator[str]:
+    server = make_server(warehouse.path, port=0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.url
+    server.shutdown()
+    server.server_close()
+
+
+def test_server_answers_on_loopback_with_a_strict_policy(running_server: str) -> None:
+    assert running_server.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(running_server + "/central-asia") as response:
+        html = response.read().decode()
+        assert response.status == 200
+        assert "script-src" not in response.headers["Content-Security-Policy"]  # none allowed
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert 'data-country="KZ"' in html and "<script" not in html
+    with pytest.raises(urllib.error.HTTPError) as not_found:
+        urllib.request.urlopen(running_server + "/etc/passwd")
+    assert not_found.value.code == 404
