@@ -11,6 +11,9 @@ offsets), entities.py, dates.py, events.py, figures.py.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import polars as pl
 
 from orchestration import schemas
@@ -24,10 +27,21 @@ from orchestration.reference import SEEDS_DIR, Reference, load_reference, seed_f
 __all__ = ["extract", "extractor_version"]
 
 
+def _rules_fingerprint() -> str:
+    """A hash of the extractor's and the gazetteer loader's source: editing a rule changes it."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), *(package.parent / "reference").glob("*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def extractor_version() -> str:
-    """The rules' version plus a fingerprint of the reference data (a hash of the seed files,
-    cheap: no inflection): a change to either makes the next refresh re-extract every document."""
-    return f"{schemas.EXTRACTOR_VERSION}+{seed_fingerprint(SEEDS_DIR)}"
+    """The release number, a fingerprint of the rules' source and one of the reference data
+    (cheap hashes, no inflection): editing either makes the next refresh re-extract every
+    document, so no table mixes rows of two extractors."""
+    return f"{schemas.EXTRACTOR_VERSION}+{_rules_fingerprint()}.{seed_fingerprint(SEEDS_DIR)}"
 
 
 def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict[str, pl.DataFrame]:

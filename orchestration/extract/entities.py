@@ -14,8 +14,8 @@ SENTENCE_KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start
 
 def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFrame:
     """One row per mention, with its position in the sentence (`pos`) and two cues read from
-    the words just before it: `is_topic` ("переговоры по Украине") and `is_location`
-    ("в Москву", "на Аляске")."""
+    the words just before it: `is_topic` ("переговоры по Украине"), `is_location`
+    ("в Москву", "на Аляске") and `is_counterpart` ("с Трампом")."""
     found = locate(sentences, "sentence", SENTENCE_KEYS, literals=reference.forms)
     return (
         found.join(reference.alias_forms.lazy(), left_on="match", right_on="form", how="inner")
@@ -37,6 +37,8 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             (pl.col("char_start") + pl.col("match_start")).cast(pl.Int32).alias("char_start"),
             (pl.col("char_start") + pl.col("match_end")).cast(pl.Int32).alias("char_end"),
             pl.col("_before").str.contains(TOPIC_BEFORE).alias("is_topic"),
+            # "встречи с Дональдом Трампом", "talks with Tokayev": a counterpart of someone else
+            pl.col("_before").str.contains(r"(?i)(?:\bс|\bсо|\bwith)\s*$").alias("is_counterpart"),
             (
                 pl.col("_before").str.contains(LOCATION_BEFORE)
                 & pl.col("kind").is_in(["name", "short_name", "variant", "official_name", "capital", "metonym", "place"])

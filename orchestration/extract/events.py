@@ -32,6 +32,8 @@ from orchestration.extract.patterns import (
     HYPOTHETICAL_BEFORE,
     NEGATED_BEFORE,
     NUMBER_WORDS,
+    NOT_A_RECEPTION,
+    PAST_VERB,
     PLANNED_AFTER,
     PLANNED_BEFORE,
     VISIT_LEVEL,
@@ -61,9 +63,17 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
         pl.max_horizontal(pl.col("match_start") - 60, 0), pl.min_horizontal(pl.col("match_start"), 60)
     )
     after = pl.col("sentence").str.slice(pl.col("match_end"), 40)
+    # the end of the last planned trigger earlier in the sentence, and the words since
+    planned_end = (
+        pl.when(pl.col("modality") == "planned").then(pl.col("match_end")).shift(1).forward_fill().over("document_id", "sentence_index")
+    )
+    since_planned = pl.col("sentence").str.slice(pl.col("_planned_end"), pl.col("match_start") - pl.col("_planned_end"))
     return (
         drop_overlaps(found, "match_start")
-        .filter(~pl.col("sentence").str.contains(CITATION))
+        .filter(
+            ~pl.col("sentence").str.contains(CITATION)
+            & ~((pl.col("event_type") == "meeting") & pl.col("match").str.contains(NOT_A_RECEPTION))
+        )
         .with_columns(
             pl.when(pl.col("role") == "planned")
             .then(pl.lit("planned"))
@@ -76,6 +86,15 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
             .otherwise(pl.lit("occurred"))
             .alias("modality"),
             pl.col("sentence").str.contains(GENERIC_PERIOD).alias("is_generic"),
+        )
+        # "will pay an official visit … and attend a summit": the future carries on until a past verb
+        .sort("document_id", "sentence_index", "match_start")
+        .with_columns(planned_end.alias("_planned_end"))
+        .with_columns(
+            pl.when((pl.col("modality") == "occurred") & pl.col("_planned_end").is_not_null() & ~since_planned.str.contains(PAST_VERB))
+            .then(pl.lit("planned"))
+            .otherwise(pl.col("modality"))
+            .alias("modality")
         )
         .select(
             *KEYS,
@@ -128,6 +147,8 @@ def extract_events(
     # collected once: every step below reads the triggers, and a lazy plan would redo the regexes
     triggers = find_triggers(sentences).with_row_index("trigger_id").collect().lazy()
     countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
+    # "met in Dushanbe": a place locates the event (its host), it is not a party to it
+    parties = countries.filter(~pl.col("is_location"))
 
     # --- the text's protagonist: the country whose leaders it names most often
     protagonist = (
@@ -140,7 +161,11 @@ def extract_events(
     )
 
     # --- countries per sentence, and the last pair named before each sentence
-    per_sentence = countries_by_sentence(sentences, countries, context_sizes=(2, 3))
+    per_sentence = countries_by_sentence(sentences, countries, context_sizes=(2, 3)).join(
+        parties.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_parties")),
+        on=by,
+        how="left",
+    )
 
     # --- the last day-precise date named before each sentence: the narrative's "now"
     day_dates = dates.filter(pl.col("precision") == "day")
@@ -163,6 +188,8 @@ def extract_events(
         .group_by("trigger_id")
         .agg(
             pl.col("country").unique(maintain_order=True).alias("segment_countries"),
+            pl.col("country").filter(~pl.col("is_location")).unique(maintain_order=True).alias("segment_parties"),
+            pl.col("is_counterpart").any().alias("names_counterpart"),
             pl.col("country").filter(pl.col("is_location")).first().alias("location_country"),
             pl.col("country").filter(pl.col("pos") > pl.col("trigger_pos")).first().alias("first_after"),
             pl.col("country").filter(pl.col("kind") == "metonym").first().alias("metonym_country"),
@@ -234,8 +261,11 @@ def extract_events(
         )
     )
 
-    seg = pl.col("segment_countries")
-    sent = pl.col("sentence_countries")
+    # "met in Dushanbe": for meetings, talks and calls a place locates the event, it is not a party
+    located_only = pl.col("event_type").is_in(["meeting", "talks", "phone_call"])
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    seg = pl.when(located_only).then(pl.col("segment_parties").fill_null(empty)).otherwise(pl.col("segment_countries"))
+    sent = pl.when(located_only).then(pl.col("sentence_parties").fill_null(empty)).otherwise(pl.col("sentence_countries"))
     ctx = pl.col("context_countries").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     # the parties named earlier count only where the sentence points back to them
     refers_back = pl.col("sentence").str.contains(ANAPHORA)
@@ -274,7 +304,15 @@ def extract_events(
             .alias("date_source"),
         )
         .with_columns(
-            pl.concat_list(participants, pl.col("host_country")).pipe(_distinct).alias("participants"),
+            # the host takes part in a visit (the visited), a summit, a signing; a meeting "in Dushanbe" is only held there
+            pl.concat_list(
+                participants,
+                pl.when(~located_only).then(pl.col("host_country")),
+                # "после встречи с Дональдом Трампом": the other side is the text's protagonist
+                pl.when(located_only & pl.col("names_counterpart") & (participants.list.len() == 1)).then(pl.col("protagonist")),
+            )
+            .pipe(_distinct)
+            .alias("participants"),
             # the subject of the sentence, for splitting bilateral events: its first country
             sent.list.first().alias("principal"),
         )

@@ -83,6 +83,9 @@ EVENT_TRIGGERS: list[tuple[str, str, str]] = [
     # "государственного визита", "посетил Таджикистан", "принял в Кремле"
     ("visit", "event", r"(?i)\bвизит(?:а|е|ом|у)?\b|\bпосетил(?:а|и)?\b|\bпосещени[еяю]\b|\bприбыл(?:а|и)?\s+(?:в|во)\b"),
     ("visit", "event", r"\bпринял(?:а|и)?\s+в\s+(?:Кремле|Белом\s+доме|резиденции|Ак\s?[Оо]рде|Акорде|[А-ЯЁ]\w+е)\b"),
+    # "российского министра принял председатель КНР", "received U.S. Special Envoy Sergio Gor",
+    # "hosted von der Leyen" (not "принял участие / решение": see NOT_A_RECEPTION)
+    ("meeting", "event", r"\bпринял(?:а|и)?\s+[\w-]+|\b(?:received|hosted)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?[A-Z][\w.-]+"),
     ("visit", "planned", r"(?i)\bпосет(?:ит|ят)\b|\bприбудет\b|\bотправит(?:ся|ь)\s+с\s+\w*\s*визитом\b|\bwill\s+visit\b|\bupcoming\s+visit\b|\bplans\s+to\s+visit\b"),
     ("visit", "series", r"(?i)\bвизит(?:ы|ов|ами|ах)\b"),
     ("visit", "event", r"(?i)\b(?:state|official|working)\s+visit\b|\bvisit(?:ed|ing)?\b(?:\s+to)?|\barrived\s+in\b"),
@@ -99,6 +102,13 @@ EVENT_TRIGGERS: list[tuple[str, str, str]] = [
     ("agreement_signing", "planned", r"(?i)\bподпиш(?:ут|ет)\b|\bбудут\s+подписаны\b|\bwill\s+sign\b"),
 ]
 
+# "принял" that is not a reception: "принял участие", "принял решение", "принял закон"
+NOT_A_RECEPTION = (
+    r"(?i)^принял\w*\s+(?:участи|решени|закон|мер|постановлени|указ|резолюци|заявлени|к\s|на\s|во\s|в\s|"
+    r"присяг|поздравлени|отставк|предложени|программ|бюджет|документ|стратеги|концепци|поправк|эстафет|"
+    r"вызов|бой|удар|командовани|руководств|гражданств|ислам|христианств)"
+)
+
 # A sentence that continues the previous one's event by naming the other parties:
 # "Среди собеседников — Рамафоза, Токаев, ...", "Among them were ..."
 CONTINUATION = r"(?i)\b(?:среди\s+(?:собеседников|них)|собеседник\w*\s+(?:стали|были)|в\s+их\s+числе|among\s+them|among\s+(?:the\s+)?interlocutors)\b"
@@ -106,10 +116,20 @@ CONTINUATION = r"(?i)\b(?:среди\s+(?:собеседников|них)|со�
 # Modality cues in the few words before a trigger ("планируется подписание", "намерены посетить").
 PLANNED_BEFORE = (
     r"(?i)\b(?:планиру\w+|намерен\w*|собира\w+|ожида\w+|предстоящ\w+|предстоит|будущ\w+|готов\w*\s+к|"
-    r"приблизил\w*\s+к|договорил\w*\s+о|состоится|пройд[её]т|will|plans?\s+to|planned|upcoming|expected|"
-    r"intends?\s+to|scheduled)\b[^.]{0,40}$"
+    r"приблизил\w*\s+к|договорил\w*\s+о|состоится|пройд[её]т|подготовк\w*\s+к|пригласил\w*|приглашени\w*|"
+    r"will|plans?\s+to|planned|upcoming|expected|intends?\s+to|scheduled|invit\w+|is\s+due\s+to|are\s+due\s+to|"
+    r"preparations?\s+for|ahead\s+of)\b[^.]{0,50}$"
+    # a headline's infinitive is its future: "Putin To Pay Official Visit To Kyrgyzstan"
+    r"|(?-i:\bTo\s+(?:Pay|Make|Hold|Visit|Attend|Host|Sign|Meet)\b)[^.]{0,20}$"
 )
-PLANNED_AFTER = r"(?i)^[^.,]{0,25}\b(?:состоится|пройд[её]т|запланирован\w*|ожидается|will\s+take\s+place|is\s+scheduled)"
+# after the trigger, also across a relative clause: "к саммиту ШОС, который пройдет в июле"
+PLANNED_AFTER = (
+    r"(?i)^[^.]{0,40}?\b(?:состоится|состоятся|пройд[её]т|пройдут|запланирован\w*|ожидается|намечен\w*|"
+    r"will\s+(?:take\s+place|be\s+held)|is\s+(?:scheduled|expected|due)|are\s+(?:scheduled|expected|due))"
+)
+# Between a planned trigger and a later one in the sentence, a verb in the past makes the later
+# one a fact: "посетит Китай для участия в саммите" (planned) vs "…, где подписал" (occurred).
+PAST_VERB = r"(?i)\b\w+(?:ли|ла|лся|лась|лись)\b|\b(?:signed|met|held|hosted|received|visited|was|were|had)\b"
 NEGATED_BEFORE = r"(?i)\b(?:не\s+состоял\w*|не\s+будет|не\s+подписал\w*|отмен\w+|отложен\w*|отказал\w*\s+от|not|cancel\w*|postpon\w+)\b[^.]{0,25}$"
 HYPOTHETICAL_BEFORE = r"(?i)\b(?:возможн\w*|если|мог(?:ут|ли|ла|ло)?\s+бы|может|могут|would|could|might|if)\b[^.]{0,30}$"
 # Vague periods make a trigger a summary, not an event: "с которыми он встречался за последние
@@ -161,9 +181,9 @@ SCALE = (
 SCALES = {"тыс": 1e3, "тысяч": 1e3, "млн": 1e6, "миллион": 1e6, "млрд": 1e9, "миллиард": 1e9,
           "трлн": 1e12, "триллион": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9,
           "trillion": 1e12, "bn": 1e9, "mln": 1e6, "tn": 1e12}  # fmt: skip
-CURRENCY = (
-    r"долл\.|доллар\w*|usd|евро|eur|€|руб\.|рубл\w*|rub|юан\w*|cny|тенге|kzt|сом(?:ов|а)?|"
-    r"сум(?:ов|а)?|сомони|манат\w*|dollars?|euros?|yuan|renminbi|roubles?|rubles?|tenge|soms?|"
+CURRENCY = (  # a longer word before its prefix ("euros" before "eur"): matches are whole words
+    r"долл\.|доллар\w*|usd|евро|euros?|eur|€|руб\.|рубл\w*|roubles?|rubles?|rub|юан\w*|cny|тенге|kzt|"
+    r"сомони|сом(?:ов|а)?|сум(?:ов|а)?|манат\w*|dollars?|yuan|renminbi|tenge|soms?|"
     r"\$|₽|¥|£|фунт\w*\s+стерлинг\w*|pounds?|иен\w*|yen|рупи\w*|rupees?"
 )
 CURRENCIES = [  # (pattern on the lowercased currency word, ISO code)
@@ -234,6 +254,10 @@ SENTENCE_BREAK = r"(?P<end>[.!?…]+[»\"”’)\]]*(?:\[\d+\])*)(?P<space>[ \t\
 # A full stop after these is not a sentence end: "В. Путин", "г. Москва", "Mr. Trump".
 ABBREVIATION_BEFORE = r"(?:^|[^\w])(?:[А-ЯЁA-Z]|г|гг|им|ст|ул|пр|см|тыс|т\.е|т\.д|т\.п|др|проф|акад|Mr|Mrs|Ms|Dr|St|Jr|U\.S|vs|No)$"
 # "по Украине" names a topic, not a party; "в Афганистане" after "ситуации" likewise.
-TOPIC_BEFORE = r"(?i)(?:\bпо|\bо|\bоб|\bпро|\bситуаци\w+\s+(?:в|на)|\bкризис\w*\s+(?:в|на)|\bon|\babout|\bover)\s*$"
+TOPIC_BEFORE = (
+    r"(?i)(?:\bпо|\bо|\bоб|\bпро|\bon|\babout|\bover|"
+    r"\b(?:ситуаци|кризис|конфликт|войн|урегулировани|перемири|мир|прекращени\w*\s+огня|"
+    r"war|conflict|crisis|ceasefire|cease-fire|peace|settlement|situation)\w*\s+(?:в|во|на|вокруг|in|around))\s*$"
+)
 # Locating prepositions: "в Москву", "в Кремле", "на Аляске", "in Washington", "to Astana"
 LOCATION_BEFORE = r"(?i)(?:\bв|\bво|\bна|\bin|\bto|\bat)\s*$"
