@@ -37,8 +37,8 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             (pl.col("char_start") + pl.col("match_start")).cast(pl.Int32).alias("char_start"),
             (pl.col("char_start") + pl.col("match_end")).cast(pl.Int32).alias("char_end"),
             pl.col("_before").str.contains(TOPIC_BEFORE).alias("is_topic"),
-            # "встречи с Дональдом Трампом", "talks with Tokayev": a counterpart of someone else
-            pl.col("_before").str.contains(r"(?i)(?:\bс|\bсо|\bwith)\s*$").alias("is_counterpart"),
+            # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart
+            pl.col("_before").str.contains(r"(?i)(?:\bс|\bсо|\bwith)\s+(?:[\w-]+\s+){0,3}$").alias("is_counterpart"),
             (
                 pl.col("_before").str.contains(LOCATION_BEFORE)
                 & pl.col("kind").is_in(["name", "short_name", "variant", "official_name", "capital", "metonym", "place"])

@@ -208,7 +208,7 @@ def extract_events(
         .agg(pl.col("start_date", "end_date", "precision").first())
     )
     sentence_dates = (
-        dates.filter(pl.col("precision") == "day")
+        dates.filter(pl.col("precision") != "year")
         .sort("pos")
         .group_by(by)
         .agg(pl.col("start_date").first().alias("_s_start"), pl.col("end_date").first().alias("_s_end"))
@@ -258,6 +258,7 @@ def extract_events(
             pl.col("protagonist").alias("principal"),
             pl.lit(None, dtype=pl.String).alias("host_country"),
             pl.lit(None, dtype=pl.String).alias("organisation_id"),
+            pl.lit(False).alias("names_counterpart"),
         )
     )
 
@@ -318,7 +319,7 @@ def extract_events(
         )
         .select(
             *KEYS, "trigger", "pos", "event_type", "modality", "participants", "principal", "protagonist",
-            "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source",
+            "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source", "names_counterpart",
         )
     )
     continuations = continuations.with_columns(pl.lit("sentence").alias("date_source")).select(events.collect_schema().names())
@@ -330,7 +331,13 @@ def extract_events(
         pl.when(pl.col("participants").list.contains(pl.col("protagonist"))).then(pl.col("protagonist")),
         pl.col("participants").list.first(),
     )
-    split = pl.col("event_type").is_in(BILATERAL) & (pl.col("participants").list.len() > 2)
+    # talks among four or more ("X, Y, Z and W joined A for the talks") are one multilateral event,
+    # unless one side meets the others ("переговоры Путина с лидерами Таджикистана, Казахстана и Киргизии")
+    split = (
+        pl.col("event_type").is_in(BILATERAL)
+        & (pl.col("participants").list.len() > 2)
+        & ((pl.col("event_type") != "talks") | (pl.col("participants").list.len() <= 3) | pl.col("names_counterpart").fill_null(False))
+    )
     events = (
         events.with_columns(principal.alias("principal"), split.alias("_split"))
         .with_columns(
@@ -347,7 +354,8 @@ def extract_events(
             .alias("participants"),
         )
         .with_columns(
-            pl.when(pl.col("participants").list.contains(pl.col("host_country")))
+            # a visit's host is one of its two sides; a meeting may be held in a third country
+            pl.when(pl.col("participants").list.contains(pl.col("host_country")) | pl.col("event_type").is_in(["meeting", "talks"]))
             .then(pl.col("host_country"))
             .alias("host_country")
         )
@@ -455,7 +463,18 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
         .select(*group, "_cluster")
         .unique()
     )
-    merged = merged.join(during_visit, on=[*group, "_cluster"], how="anti")
+    # talks among three or more on the day of a summit the text reports are its sessions
+    summits = merged.filter((pl.col("event_type") == "summit") & (pl.col("modality") == "occurred")).select(
+        "document_id", pl.col("start_date").alias("_summit_date")
+    )
+    summit_sessions = (
+        merged.filter(pl.col("event_type").is_in(["talks", "meeting"]) & (pl.col("participants").list.len() >= 3))
+        .join(summits, on="document_id")
+        .filter(pl.col("start_date") == pl.col("_summit_date"))
+        .select(*group, "_cluster")
+        .unique()
+    )
+    merged = merged.join(during_visit, on=[*group, "_cluster"], how="anti").join(summit_sessions, on=[*group, "_cluster"], how="anti")
     published = documents.select("document_id", "published_at")
     return (
         merged.join(published, on="document_id", how="left")

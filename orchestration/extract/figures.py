@@ -19,6 +19,9 @@ from orchestration.extract.patterns import (
     CURRENCIES,
     GROWTH,
     INTO,
+    METRIC_KEYWORD_AFTER,
+    RECIPIENT_BEFORE,
+    REGION,
     METRIC_KEYWORD,
     METRIC_OF_KEYWORD,
     MONEY,
@@ -144,7 +147,13 @@ def extract_figures(
         (pl.col("match_start") - keyword.struct.field("tail").str.len_chars() - keyword.struct.field("kw").str.len_chars()).alias("_kw_pos"),
     ).with_columns(
         _first_match(pl.col("_q"), QUALIFIERS).fill_null("exact").alias("qualifier"),
-        _first_match(pl.col("_kw"), METRIC_OF_KEYWORD).alias("_metric_kw"),
+        pl.coalesce(
+            _first_match(pl.col("_kw"), METRIC_OF_KEYWORD),
+            _first_match(
+                pl.col("sentence").str.slice(pl.col("match_end"), 60).str.extract(METRIC_KEYWORD_AFTER, 1).str.to_lowercase(),
+                METRIC_OF_KEYWORD,
+            ),
+        ).alias("_metric_kw"),
         # the words from just before the keyword to the number: "российские инвестиции в Казахстан превысил 27"
         pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0).alias("_scope_start"),
     ).collect().lazy()
@@ -182,12 +191,15 @@ def extract_figures(
             pl.col("country").unique(maintain_order=True).alias("scope_countries"),
             # investor: named before the keyword or right after it ("инвестиции России")
             pl.col("country")
-            .filter(~pl.col("_before").str.contains(INTO) & (pl.col("pos") < pl.col("_kw_pos").fill_null(0) + 25))
+            .filter(~pl.col("_before").str.contains(INTO) & ~pl.col("_before").str.contains(RECIPIENT_BEFORE) & (pl.col("pos") < pl.col("_kw_pos").fill_null(0) + 25))
             .first()
             .alias("_source"),
             # destination: "в Казахстан", "into Kazakhstan" after the keyword
             pl.col("country")
-            .filter(pl.col("_before").str.contains(INTO) & (pl.col("pos") > pl.col("_kw_pos").fill_null(0)))
+            .filter(
+                pl.col("_before").str.contains(INTO) & (pl.col("pos") > pl.col("_kw_pos").fill_null(0))
+                | pl.col("_before").str.contains(RECIPIENT_BEFORE)
+            )
             .first()
             .alias("_target"),
         )
@@ -196,11 +208,15 @@ def extract_figures(
     empty = pl.lit([], dtype=pl.List(pl.String))
     scope = pl.col("scope_countries").fill_null(empty)
     sent = pl.col("sentence_countries")
+    # a figure for a region names one power and "the region": no second country is borrowed
+    for_region = pl.col("sentence").str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start") + 40).str.contains(REGION)
     chosen = (
         pl.when(scope.list.len() >= 2)
         .then(scope)
         .when(sent.list.len().is_between(2, 3))
         .then(sent)
+        .when(for_region)
+        .then(pl.coalesce(pl.when(scope.list.len() > 0).then(scope), sent))
         .otherwise(pl.concat_list(sent, pl.col("context_countries").fill_null(empty)).list.unique(maintain_order=True).list.head(2))
     )
     figures = (

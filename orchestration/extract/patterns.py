@@ -20,6 +20,7 @@ MONTHS_EN = {
 }  # fmt: skip
 # "августа" (genitive: "7 августа"), "августе" (prepositional: "в августе"), "август"
 MONTH_RU = r"(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+MONTH_RU_NOM = r"(?:январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь)"
 MONTH_RU_PREP = r"(?:январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)"
 MONTH_EN = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -42,32 +43,39 @@ DATE_PATTERNS: list[tuple[str, str]] = [
     ("en_month_day", rf"\b(?P<mon>{MONTH_EN})\s+(?P<d1>\d{{1,2}})(?:{DASH}(?P<d2>\d{{1,2}}))?(?:st|nd|rd|th)?(?:,?\s+(?P<y>{YEAR}))?\b"),
     # "6 November 2025", "6-7 November"
     ("en_day_month", rf"\b(?P<d1>\d{{1,2}})(?:{DASH}(?P<d2>\d{{1,2}}))?\s+(?P<mon>{MONTH_EN})(?:,?\s+(?P<y>{YEAR}))?\b"),
-    # "в январе – сентябре", "в январе-сентябре 2025 года" (a period)
-    ("month_range", rf"(?i)\b(?:в|за)\s+(?P<mon1>{MONTH_RU_PREP}|январь|январе){DASH}(?P<mon>{MONTH_RU_PREP}|сентябрь|[а-я]+ре)(?:\s+(?P<y>{YEAR}))?"),
-    # "в феврале 2022 года", "в марте"
-    ("month", rf"(?i)\bв\s+(?P<mon>{MONTH_RU_PREP})(?:\s+(?P<y>{YEAR}))?"),
-    # "in January", "in March 2023"
-    ("en_month", rf"\b(?:in|In|since|by)\s+(?P<mon>{MONTH_EN})(?:\s+(?P<y>{YEAR}))?\b"),
+    # "в январе – сентябре", "за январь – июль 2025 года" (a period)
+    ("month_range", rf"(?i)\b(?:в|за)\s+(?P<mon1>{MONTH_RU_PREP}|{MONTH_RU_NOM}){DASH}(?P<mon>{MONTH_RU_PREP}|{MONTH_RU_NOM})(?:\s+(?P<y>{YEAR}))?"),
+    # "in January-September 2025", "January–July"
+    ("month_range", rf"\b(?:(?:in|In|for|For|over|during)\s+)?(?P<mon1>{MONTH_EN}){DASH}(?P<mon>{MONTH_EN})(?:,?\s+(?P<y>{YEAR}))?\b"),
+    # "в феврале 2022 года", "в марте", "в ноябре прошлого года"
+    ("month", rf"(?i)\bв\s+(?P<mon>{MONTH_RU_PREP})(?:\s+(?P<y>{YEAR})|\s+(?P<rel>прошлого|позапрошлого|этого|текущего|следующего)\s+года)?"),
+    # "in January", "in March 2023", "in November last year"
+    ("en_month", rf"\b(?:in|In|since|by)\s+(?P<mon>{MONTH_EN})(?:\s+(?P<y>{YEAR})|\s+(?P<rel>last|this|next)\s+year)?\b"),
     # "the first seven months of 2023", "за семь месяцев 2025 года"
     ("months_of_year", rf"(?i)\b(?:first|за|в первые)\s+(?P<n>\w+)\s+(?:months|месяц\w*)\s+(?:of\s+)?(?P<y>{YEAR})"),
     # "в 2024 году", "по итогам 2024 года", "за 2024 год", "in 2024"
-    ("year", rf"(?i)\b(?:в|во|по итогам|за|in|during|for)\s+(?P<y>{YEAR})\s*(?:году|года|год|г\.|\b)"),
+    # "к 2030 году", "by 2030": a target year
+    ("year", rf"(?i)\b(?:в|во|по итогам|за|к|до|in|during|for|by|until)\s+(?P<y>{YEAR})\s*(?:году|года|год|г\.|\b)"),
     # "в прошлом году", "по итогам прошлого года", "last year", "в этом году"
     ("relative_year", r"(?i)\b(?P<rel>в прошлом году|по итогам прошлого года|за прошлый год|в прошлом году|last year|в этом году|в текущем году|this year|в позапрошлом году)"),
     # "накануне", "в тот же вечер", "the day before", "месяцем ранее"
-    ("relative_day", r"(?i)\b(?P<rel>накануне|вчера|сегодня|в тот же (?:день|вечер)|на следующий день|днем ранее|днём ранее|месяцем ранее|месяц назад|неделей ранее|неделю назад|the day before|the previous day|yesterday|today|the same day|the next day|a month earlier|a week earlier|last week|last month)\b"),
+    ("relative_day", r"(?i)\b(?P<rel>накануне|вчера|сегодня|в тот же (?:день|вечер)|на следующий день|днем ранее|днём ранее|месяцем ранее|месяц назад|неделей ранее|неделю назад|the day before|the previous day|yesterday|today|the same day|the next day|earlier in the day|later in the day|earlier that day|later that day|ранее в тот же день|a month earlier|a week earlier|last week|last month)\b"),
 ]
 
 RELATIVE_DAYS = {
     "накануне": -1, "вчера": -1, "the day before": -1, "the previous day": -1, "yesterday": -1,
     "днем ранее": -1, "днём ранее": -1, "сегодня": 0, "today": 0, "в тот же день": 0,
-    "в тот же вечер": 0, "the same day": 0, "на следующий день": 1, "the next day": 1,
+    "в тот же вечер": 0, "the same day": 0, "earlier in the day": 0, "later in the day": 0,
+    "earlier that day": 0, "later that day": 0, "ранее в тот же день": 0, "на следующий день": 1, "the next day": 1,
     "неделей ранее": -7, "неделю назад": -7, "a week earlier": -7, "last week": -7,
     "месяцем ранее": -30, "месяц назад": -30, "a month earlier": -30, "last month": -30,
 }  # fmt: skip
 RELATIVE_YEARS = {
     "в прошлом году": -1, "по итогам прошлого года": -1, "за прошлый год": -1, "last year": -1,
     "в позапрошлом году": -2, "в этом году": 0, "в текущем году": 0, "this year": 0,
+    # the year after a month: "в ноябре прошлого года", "in November last year"
+    "прошлого": -1, "позапрошлого": -2, "этого": 0, "текущего": 0, "следующего": 1,
+    "last": -1, "this": 0, "next": 1,
 }  # fmt: skip
 
 # Event triggers: (event_type, role, pattern). role 'event' emits an event; 'series' (plural,
@@ -212,12 +220,12 @@ PERCENT = rf"(?i)(?P<num>\d+(?:[.,]\d+)?|(?:{NUMBER_WORD}))\s*(?P<pct>%|проц
 # Qualifiers just before a number: "почти 2,0 млрд", "превысил 27 млрд.", "more than 3,000"
 QUALIFIER = (
     r"(?i)\b(?P<q>почти|около|порядка|примерно|приблизительно|ориентировочно|свыше|более|больше|"
-    r"не\s+менее|не\s+более|менее|меньше|превысил\w*|превыша\w*|превышающ\w*|достиг\w*\s+более|"
-    r"almost|nearly|about|around|approximately|some|roughly|more\s+than|over|exceeding|exceeded|"
+    r"не\s+менее|не\s+более|не\s+превы\w*|менее|меньше|превысил\w*|превыша\w*|превышающ\w*|достиг\w*\s+более|"
+    r"almost|nearly|about|around|approximately|some|roughly|more\s+than|over|exceeding|exceeded|exceeds?|"
     r"above|less\s+than|under|up\s+to)\s+(?:[\w-]+\s+){0,1}$"
 )
 QUALIFIERS = [  # (pattern on the lowercased qualifier, value)
-    (r"^не\s+менее", "more_than"), (r"^не\s+более", "less_than"),
+    (r"^не\s+менее", "more_than"), (r"^не\s+более", "less_than"), (r"^не\s+превы", "less_than"),
     (r"^(?:почти|около|порядка|примерно|приблизительно|ориентировочно|almost|nearly|about|around|approximately|some|roughly)", "approx"),
     (r"^(?:свыше|более|больше|превы|достиг\w*\s+более|more|over|exceed|above)", "more_than"),
     (r"^(?:менее|меньше|less|under|up\s+to)", "less_than"),
@@ -230,21 +238,39 @@ METRIC_KEYWORD = (
     r"инвестиц\w*|инвестор\w*|вложени\w*|капиталовложени\w*|invest\w*|FDI|"
     r"соглашени\w*|контракт\w*|сделк\w*|покупк\w*|приобретени\w*|закупк\w*|поставк\w*|проект\w*|"
     r"договор\w*|пакет\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
-    r"кредит\w*|заём|займ\w*|заем\w*|грант\w*|помощ\w*|loans?|grants?|aid|credit\w*|assistance)\b"
+    r"кредит\w*|заём|займ\w*|заем\w*|грант\w*|помощ\w*|loans?|grants?|aid|credit\w*|assistance|"
+    r"выдел\w*|предостав\w*|provide\w*|allocat\w*|extend\w*|pledg\w*)\b"
+)
+# The keyword just after the number when none comes before: "26 billion yuan in loans",
+# "12 billion euro ($13.2 billion) investment package"
+METRIC_KEYWORD_AFTER = (
+    r"(?i)^\s*(?:\([^)]{0,40}\)\s*)?(?:in\s+|в\s+виде\s+|в\s+качестве\s+)?(?:[\w-]+\s+){0,1}?"
+    r"(?P<kw>trade|exports?|imports?|invest\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
+    r"loans?|grants?|aid|credit\w*|assistance|инвестиц\w*|кредит\w*|грант\w*|помощ\w*|займ\w*)\b"
 )
 METRIC_OF_KEYWORD = [  # (pattern on the lowercased keyword, metric)
     (r"^(?:товарооборот|товарообмен|торгов|объем|взаимн|торговл|экспорт|импорт|trade|export|import)", "trade_turnover"),
     (r"^(?:инвестиц|инвестор|вложени|капиталовложени|invest|fdi)", "investment"),
-    (r"^(?:кредит|заём|займ|заем|грант|помощ|loan|grant|aid|credit|assistance)", "aid_or_loan"),
+    (r"^(?:кредит|заём|займ|заем|грант|помощ|loan|grant|aid|credit|assistance|выдел|предостав|provide|allocat|extend|pledg)", "aid_or_loan"),
     (r"^(?:соглашени|контракт|сделк|покупк|приобретени|закупк|поставк|проект|договор|пакет|deal|contract|purchase|order|agreement|project|package)", "deal_value"),
 ]  # fmt: skip
-NATIONAL_CURRENCY = r"(?i)национальн\w*\s+валют|national\s+currenc"
+NATIONAL_CURRENCY = (
+    r"(?i)национальн\w*\s+валют|national\s+currenc|нацвалют|"
+    r"(?:расчет|расчёт|платеж|платёж|settlement|payment)\w*\s+(?:в|in)\s+(?:рубл|юан|тенге|сом|сум|roubl|rubl|yuan|tenge)"
+)
 GROWTH = r"(?i)\b(?:рост\w*|вырос\w*|увелич\w*|прибав\w*|снизил\w*|сократил\w*|упал\w*|grew|grow\w*|increas\w*|rose|up\s+by|declin\w*|fell)\b"
 TRADE = r"(?i)\b(?:товарооборот\w*|товарообмен\w*|торгов\w*|экспорт\w*|импорт\w*|trade|exports?|imports?)\b"
 # Accumulated, not per period: "общий объем накопленных российских инвестиций", "уже превысили"
 STOCK = r"(?i)\b(?:накоплен\w*|общий\s+объем|общий\s+объём|совокупн\w*|всего|уже|за\s+годы|за\s+все|accumulated|cumulative|total|stock)\b"
 # An investor country before the keyword, a destination after: "российские инвестиции в Казахстан"
 INTO = r"(?i)(?:\bв|\bво|\binto|\bin|\bto)\s*$"
+# The recipient after a giving verb: "предоставит Узбекистану кредит", "extended loans to"
+RECIPIENT_BEFORE = r"(?i)(?:предостав\w*|выдел\w*|переда\w*|provide\w*|extend\w*)\s*$"
+# A figure for a region, not a pair: "товарооборот Китая со странами региона", "trade with the region"
+REGION = (
+    r"(?i)\bрегион\w*|\bЦентральн\w+\s+Ази\w*|\bЦА\b|\bпяти\s+(?:стран|республик|государств)\w*|"
+    r"\bthe\s+region\b|\bCentral\s+Asia\w*|\bfive\s+(?:Central\s+Asian\s+)?(?:states|nations|republics|countries)"
+)
 
 # Footnotes cite sources ("[1] Документы, подписанные ..."): what they name is told in the body.
 CITATION = r"^\[\d+\]"
