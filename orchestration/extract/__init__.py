@@ -55,7 +55,10 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
     sentences = split_sentences(docs).collect().lazy()
     mentions = entity_mentions(sentences, reference).collect().lazy()
     dates = date_mentions(sentences, docs).collect().lazy()
-    events = extract_events(sentences, mentions, dates, docs)
+    formats = reference.organisations.filter(pl.col("kind") == "summit_format").select(
+        pl.col("organisation_id"), pl.col("member_countries").alias("format_members")
+    )
+    events = extract_events(sentences, mentions, dates, docs, formats=formats.lazy())
     figures = extract_figures(sentences, mentions, dates, docs)
     frames = {
         "sentences": sentences,

@@ -25,6 +25,7 @@ from orchestration.extract.entities import countries_by_sentence
 from orchestration.extract.patterns import (
     ANAPHORA,
     CITATION,
+    CLAUSE_BREAK,
     CONTINUATION,
     DOCUMENT_COUNT,
     EVENT_TRIGGERS,
@@ -125,6 +126,35 @@ def _segment_owner(items: pl.LazyFrame, triggers: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _clause_owner(items: pl.LazyFrame, triggers: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFrame:
+    """Like `_segment_owner`, but an item opening a new clause belongs to the trigger after it:
+    "…принимал Путина, а 2 сентября в Пекине прошли переговоры": the date and the place are the talks'."""
+    by = ["document_id", "sentence_index"]
+    owned = _segment_owner(items, triggers)
+    following = (
+        triggers.select(*by, pl.col("trigger_id").alias("_next_id"), pl.col("pos").alias("_next_pos"))
+        .sort("_next_pos")
+    )
+    return (
+        owned.sort("pos")
+        .join_asof(following, left_on="pos", right_on="_next_pos", by=by, strategy="forward", check_sortedness=False)
+        .join(sentences.select(*by, "sentence"), on=by)
+        .with_columns(
+            pl.when(
+                (pl.col("trigger_pos") < pl.col("pos"))
+                & pl.col("_next_id").is_not_null()
+                & pl.col("sentence")
+                .str.slice(pl.col("trigger_pos"), (pl.col("pos") - pl.col("trigger_pos")).clip(0))
+                .str.contains(CLAUSE_BREAK)
+            )
+            .then(pl.col("_next_id"))
+            .otherwise(pl.col("trigger_id"))
+            .alias("trigger_id")
+        )
+        .drop("_next_id", "_next_pos", "sentence")
+    )
+
+
 def _count_documents(text: pl.Expr) -> pl.Expr:
     """'16 документов' -> 16, 'семь документов' -> 7, 'более двух десятков документов' -> 20."""
     groups = text.str.extract_groups(DOCUMENT_COUNT)
@@ -142,8 +172,13 @@ def extract_events(
     mentions: pl.LazyFrame,
     dates: pl.LazyFrame,
     documents: pl.LazyFrame,
+    formats: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
+    """`formats`: organisation_id, format_members (list) of summit formats ("Центральная Азия –
+    Китай"): a summit of a format is attended by its members, named or not."""
     by = ["document_id", "sentence_index"]
+    if formats is None:
+        formats = pl.LazyFrame(schema={"organisation_id": pl.String, "format_members": pl.List(pl.String)})
     # collected once: every step below reads the triggers, and a lazy plan would redo the regexes
     triggers = find_triggers(sentences).with_row_index("trigger_id").collect().lazy()
     countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
@@ -183,7 +218,7 @@ def extract_events(
 
     # --- what each trigger's segment holds
     segment_countries = (
-        _segment_owner(countries, triggers)
+        _clause_owner(countries, triggers, sentences)
         .sort("pos")
         .group_by("trigger_id")
         .agg(
@@ -202,10 +237,14 @@ def extract_events(
         .agg(pl.col("entity_id").first().alias("organisation_id"))
     )
     segment_dates = (
-        _segment_owner(dates.filter(pl.col("precision") != "year"), triggers)
+        _clause_owner(dates.filter(pl.col("precision") != "year"), triggers, sentences)
         .sort("pos")
         .group_by("trigger_id")
         .agg(pl.col("start_date", "end_date", "precision").first())
+    )
+    # "…, который находится в Москве с государственным визитом": the visit's place, told apart from its trigger
+    sentence_locations = (
+        countries.filter(pl.col("is_location")).sort("pos").group_by(by).agg(pl.col("country").first().alias("sentence_location"))
     )
     sentence_dates = (
         dates.filter(pl.col("precision") != "year")
@@ -219,6 +258,7 @@ def extract_events(
         .join(segment_orgs, on="trigger_id", how="left")
         .join(segment_dates, on="trigger_id", how="left")
         .join(sentence_dates, on=by, how="left")
+        .join(sentence_locations, on=by, how="left")
         .join(anchors, on=by, how="left")
         .join(per_sentence.drop("paragraph_index"), on=by, how="left")
         .join(protagonist, on="document_id", how="left")
@@ -289,6 +329,7 @@ def extract_events(
         pl.col("location_country"),
         pl.when(pl.col("event_type") == "visit").then(pl.col("first_after")),
         pl.col("metonym_country"),
+        pl.when(pl.col("event_type") == "visit").then(pl.col("sentence_location")),
     )
     events = (
         events.filter((pl.col("role") != "series") & ~pl.col("is_generic"))
@@ -324,6 +365,18 @@ def extract_events(
     )
     continuations = continuations.with_columns(pl.lit("sentence").alias("date_source")).select(events.collect_schema().names())
     events = pl.concat([events, continuations], how="vertical_relaxed")
+
+    # --- a summit of a format: its members take part ("the second China–Central Asia Summit")
+    events = (
+        events.join(formats, on="organisation_id", how="left")
+        .with_columns(
+            pl.when((pl.col("event_type") == "summit") & pl.col("format_members").is_not_null())
+            .then(pl.concat_list("participants", "format_members").pipe(_distinct))
+            .otherwise(pl.col("participants"))
+            .alias("participants")
+        )
+        .drop("format_members")
+    )
 
     # --- bilateral types: one event per counterpart of the principal
     principal = pl.coalesce(

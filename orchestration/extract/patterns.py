@@ -114,7 +114,8 @@ EVENT_TRIGGERS: list[tuple[str, str, str]] = [
 NOT_A_RECEPTION = (
     r"(?i)^принял\w*\s+(?:участи|решени|закон|мер|постановлени|указ|резолюци|заявлени|к\s|на\s|во\s|в\s|"
     r"присяг|поздравлени|отставк|предложени|программ|бюджет|документ|стратеги|концепци|поправк|эстафет|"
-    r"вызов|бой|удар|командовани|руководств|гражданств|ислам|христианств)"
+    r"вызов|бой|удар|командовани|руководств|гражданств|ислам|христианств|"
+    r"больш|более|меньш|много|около|свыше|почти|порядка|тысяч|сотн|десятк|миллион|рекордн)"
 )
 
 # A sentence that continues the previous one's event by naming the other parties:
@@ -148,6 +149,9 @@ GENERIC_PERIOD = r"(?i)\b(?:за\s+последн\w+\s+(?:несколько\s+)
 VISIT_LEVEL = r"(?i)\b(?P<level>государственн|официальн|рабоч|state|official|working)\w*\s+(?:визит|visit)"
 VISIT_LEVELS = {"государственн": "state", "официальн": "official", "рабоч": "working",
                 "state": "state", "official": "official", "working": "working"}  # fmt: skip
+
+# Where a new clause begins: "…принимал Путина, а 2 сентября…", "; the next day…"
+CLAUSE_BREAK = r"(?i);|,\s*(?:а|но|тогда\s+как|затем|после\s+чего|while|whereas|and\s+then|then)\s"
 
 # Words that point back to parties named before: "По итогам переговоров, президенты подписали"
 ANAPHORA = (
@@ -286,4 +290,8 @@ TOPIC_BEFORE = (
     r"war|conflict|crisis|ceasefire|cease-fire|peace|settlement|situation)\w*\s+(?:в|во|на|вокруг|in|around))\s*$"
 )
 # Locating prepositions: "в Москву", "в Кремле", "на Аляске", "in Washington", "to Astana"
-LOCATION_BEFORE = r"(?i)(?:\bв|\bво|\bна|\bin|\bto|\bat)\s*$"
+LOCATION_BEFORE = (
+    r"(?i)(?:\bв|\bво|\bна|\bin|\bto|\bat|\b(?:city|town|capital|resort|port)\s+of|\bгород\w*|\bстолиц\w*)\s*$"
+    # a dateline: "TIANJIN, China, Sept 1 (Reuters)", "SAMARKAND, Uzbekistan (AP)"
+    r"|(?-i:^[A-ZА-ЯЁ][A-ZА-ЯЁ'’. -]{2,},\s*$)"
+)

@@ -179,6 +179,10 @@ def russian_forms(alias: str, entity_type: str, kind: str) -> set[str]:
         forms = adjective_forms(alias) | compound_prefixes(alias)
     else:
         forms = phrase_forms(alias)
+        if kind in {"capital", "place"} and len(alias.split()) == 1:
+            # pymorphy guesses foreign place names poorly ("Эр-Рияд" as a plural, "Сиань" as
+            # feminine): the regular declension by ending adds "Эр-Рияде", "Сиане"
+            forms |= name_word_forms(alias)
     # Media write "е" for "ё" as often as not; and a lowercase alias starts sentences too.
     forms |= {f.replace("ё", "е").replace("Ё", "Е") for f in forms}
     forms |= {f[:1].upper() + f[1:] for f in forms if f[:1].islower()}
