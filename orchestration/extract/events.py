@@ -230,11 +230,51 @@ def extract_events(
             pl.col("country").filter(pl.col("kind") == "metonym").first().alias("metonym_country"),
         )
     )
+    organisations = mentions.filter(pl.col("entity_type") == "organisation")
     segment_orgs = (
-        _segment_owner(mentions.filter(pl.col("entity_type") == "organisation"), triggers)
+        _segment_owner(organisations, triggers)
         .sort("pos")
         .group_by("trigger_id")
         .agg(pl.col("entity_id").first().alias("organisation_id"))
+    )
+    # A summit's format is named next to the word, before or after it ("the China–Central Asia
+    # Summit", "саммита ШОС"); else it is the summit format the paragraph last named ("The inaugural summit").
+    near_summit = (
+        triggers.filter(pl.col("event_type") == "summit")
+        .select("trigger_id", *by, "paragraph_index", pl.col("pos").alias("trigger_pos"))
+        .join(organisations.select(*by, "entity_id", "pos"), on=by)
+        .with_columns((pl.col("pos") - pl.col("trigger_pos")).abs().alias("_distance"))
+        .filter(pl.col("_distance") <= 60)
+        .sort("_distance")
+        .group_by("trigger_id")
+        .agg(pl.col("entity_id").first().alias("_near_org"))
+    )
+    paragraph_org = (
+        triggers.filter(pl.col("event_type") == "summit")
+        .select("trigger_id", "document_id", "paragraph_index", "sentence_index")
+        .join(
+            organisations.join(formats.select(pl.col("organisation_id").alias("entity_id")), on="entity_id", how="semi").select(
+                "document_id", "paragraph_index", pl.col("sentence_index").alias("_org_sentence"), pl.col("entity_id").alias("_paragraph_org")
+            ),
+            on=["document_id", "paragraph_index"],
+        )
+        .filter(pl.col("_org_sentence") < pl.col("sentence_index"))
+        .sort("_org_sentence")
+        .group_by("trigger_id")
+        .agg(pl.col("_paragraph_org").last())
+    )
+    segment_orgs = (
+        triggers.select("trigger_id", "event_type")
+        .join(segment_orgs, on="trigger_id", how="left")
+        .join(near_summit, on="trigger_id", how="left")
+        .join(paragraph_org, on="trigger_id", how="left")
+        .select(
+            "trigger_id",
+            pl.when(pl.col("event_type") == "summit")
+            .then(pl.coalesce("_near_org", "organisation_id", "_paragraph_org"))
+            .otherwise(pl.col("organisation_id"))
+            .alias("organisation_id"),
+        )
     )
     segment_dates = (
         _clause_owner(dates.filter(pl.col("precision") != "year"), triggers, sentences)
@@ -329,7 +369,7 @@ def extract_events(
         pl.col("location_country"),
         pl.when(pl.col("event_type") == "visit").then(pl.col("first_after")),
         pl.col("metonym_country"),
-        pl.when(pl.col("event_type") == "visit").then(pl.col("sentence_location")),
+        pl.when(pl.col("event_type").is_in(["visit", "summit"])).then(pl.col("sentence_location")),
     )
     events = (
         events.filter((pl.col("role") != "series") & ~pl.col("is_generic"))
