@@ -140,18 +140,17 @@ def _clause_owner(items: pl.LazyFrame, triggers: pl.LazyFrame, sentences: pl.Laz
         .join_asof(following, left_on="pos", right_on="_next_pos", by=by, strategy="forward", check_sortedness=False)
         .join(sentences.select(*by, "sentence"), on=by)
         .with_columns(
-            pl.when(
+            (
                 (pl.col("trigger_pos") < pl.col("pos"))
-                & pl.col("_next_id").is_not_null()
                 & pl.col("sentence")
-                .str.slice(pl.col("trigger_pos"), (pl.col("pos") - pl.col("trigger_pos")).clip(0))
+                .str.slice(pl.col("trigger_pos"), (pl.col("pos") - pl.col("trigger_pos") + 1).clip(0))
                 .str.contains(CLAUSE_BREAK)
-            )
-            .then(pl.col("_next_id"))
-            .otherwise(pl.col("trigger_id"))
-            .alias("trigger_id")
+            ).alias("_new_clause")
         )
-        .drop("_next_id", "_next_pos", "sentence")
+        # in a trailing clause with no trigger of its own ("…summit, as Brussels seeks…"), no one's
+        .with_columns(pl.when(pl.col("_new_clause")).then(pl.col("_next_id")).otherwise(pl.col("trigger_id")).alias("trigger_id"))
+        .filter(pl.col("trigger_id").is_not_null())
+        .drop("_next_id", "_next_pos", "sentence", "_new_clause")
     )
 
 
@@ -489,8 +488,10 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
         .then(pl.lit("talks"))
         .otherwise(pl.col("event_type"))
     )
+    # a summit is told apart by who attends; by its organisation where few are named (a CIS
+    # council and a C5-Russia summit on one day stay two events)
     parties = (
-        pl.when((pl.col("event_type") == "summit") & pl.col("organisation_id").is_not_null())
+        pl.when((pl.col("event_type") == "summit") & pl.col("organisation_id").is_not_null() & (pl.col("participants").list.len() < 3))
         .then(pl.col("organisation_id"))
         .otherwise(pl.col("participants").list.join(" "))
     )

@@ -151,7 +151,11 @@ VISIT_LEVELS = {"государственн": "state", "официальн": "of
                 "state": "state", "official": "official", "working": "working"}  # fmt: skip
 
 # Where a new clause begins: "…принимал Путина, а 2 сентября…", "; the next day…"
-CLAUSE_BREAK = r"(?i);|,\s*(?:а|но|тогда\s+как|затем|после\s+чего|while|whereas|and\s+then|then)\s"
+CLAUSE_BREAK = (
+    r"(?i);|,\s*(?:но|тогда\s+как|затем|после\s+чего|поскольку|так\s+как|while|whereas|and\s+then|then|because)\s"
+    # "а" and "as", but not "а также" or "as well as"
+    r"|,\s*а\s+(?:[^т\s]|т[^а])|,\s*as\s+(?:[^w\s]|w[^e])"
+)
 
 # Words that point back to parties named before: "По итогам переговоров, президенты подписали"
 ANAPHORA = (
