@@ -503,7 +503,7 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
     keyed = keyed.with_columns(
         pl.when(borrowed & has_own_date).then(None).otherwise(pl.col(c)).alias(c) for c in ("start_date", "end_date")
     )
-    # dated mentions more than a day apart are different events; undated ones join the first
+    # mentions dated on different days (not within a range) are different events; undated ones join the first
     clustered = (
         keyed.sort([*group, "start_date"], nulls_last=True)
         .with_columns(
@@ -511,7 +511,7 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
                 (pl.col("start_date") - pl.col("end_date").fill_null(pl.col("start_date")).cum_max().shift(1).over(group))
                 .dt.total_days()
                 .fill_null(0)
-                > 1
+                > 0
             )
             .cast(pl.Int32)
             .cum_sum()
