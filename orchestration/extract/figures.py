@@ -17,6 +17,7 @@ from orchestration.extract.entities import countries_by_sentence
 from orchestration.extract.patterns import (
     CITATION,
     CURRENCIES,
+    FLOW,
     GROWTH,
     INTO,
     METRIC_KEYWORD_AFTER,
@@ -154,8 +155,12 @@ def extract_figures(
                 METRIC_OF_KEYWORD,
             ),
         ).alias("_metric_kw"),
-        # the words from just before the keyword to the number: "российские инвестиции в Казахстан превысил 27"
-        pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0).alias("_scope_start"),
+        # the words from just before the keyword (or from the figure before in the sentence) to the
+        # number: "российские инвестиции в Казахстан превысил 27"
+        pl.max_horizontal(
+            pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0),
+            pl.col("match_end").shift(1).over("document_id", "sentence_index").fill_null(0),
+        ).alias("_scope_start"),
     ).collect().lazy()
 
     # --- reference period: the nearest period before the number in the sentence, else just after
@@ -163,10 +168,16 @@ def extract_figures(
     figure_periods = (
         amounts.select("figure_row", *by, "match_start", "match_end")
         .join(periods.select(*by, "pos", "start_date", "end_date"), on=by)
+        .join(sentences.select(*by, "sentence"), on=by)
         .with_columns(
-            pl.when(pl.col("pos") < pl.col("match_start"))
+            # right after the number ("$36 billion in 2021") it is the figure's own; further after,
+            # only if none comes before
+            pl.when((pl.col("pos") >= pl.col("match_end")) & (pl.col("pos") - pl.col("match_end") <= 2)
+                    & pl.col("sentence").str.slice(pl.col("match_end"), (pl.col("pos") - pl.col("match_end")).clip(0)).str.contains(r"^\s*$"))
+            .then(0)
+            .when(pl.col("pos") < pl.col("match_start"))
             .then(pl.col("match_start") - pl.col("pos"))
-            .otherwise((pl.col("pos") - pl.col("match_end")) * 3 + 1000)  # after the number: only if none before
+            .otherwise((pl.col("pos") - pl.col("match_end")) * 3 + 1000)
             .alias("_distance")
         )
         .filter(pl.col("_distance") < 1000 + 3 * 40)
@@ -205,23 +216,57 @@ def extract_figures(
         )
     )
     per_sentence = countries_by_sentence(sentences, countries, context_sizes=(2, 2))
+    # --- the figure's clause: from the figure before it in the sentence to the first comma after
+    # it ("26 billion yuan in loans to Kyrgyzstan and Tajikistan for roads, …, and China's …")
+    comma_after = pl.col("sentence").str.slice(pl.col("match_end")).str.find(",")
+    clause_bounds = (
+        amounts.select("figure_row", *by, "match_start", "match_end", "sentence", "_scope_start")
+        .sort(*by, "match_start")
+        .with_columns(
+            pl.col("match_end").shift(1).over(by).fill_null(0).alias("_clause_start"),
+            pl.min_horizontal(
+                pl.col("match_start").shift(-1).over(by),
+                pl.col("match_end") + comma_after,
+                pl.col("sentence").str.len_chars(),
+            ).alias("_clause_end"),
+            pl.col("sentence")
+            .str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start") + 40)
+            .str.contains(REGION)
+            .alias("_own_region"),
+        )
+        # "товарооборот Китая со странами региона … 95 млрд долларов, России — около 44 млрд."
+        .with_columns((pl.col("_own_region") | pl.col("_own_region").shift(1).over(by).fill_null(False)).alias("for_region"))
+    )
+    in_clause = (
+        clause_bounds.join(countries.select(*by, "pos", "country"), on=by)
+        .filter((pl.col("pos") >= pl.col("_clause_start")) & (pl.col("pos") < pl.col("_clause_end")))
+        .sort("pos")
+        .group_by("figure_row")
+        .agg(pl.col("country").unique(maintain_order=True).alias("clause_countries"))
+    )
     empty = pl.lit([], dtype=pl.List(pl.String))
     scope = pl.col("scope_countries").fill_null(empty)
-    sent = pl.col("sentence_countries")
+    clause = pl.col("clause_countries").fill_null(empty)
     # a figure for a region names one power and "the region": no second country is borrowed
-    for_region = pl.col("sentence").str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start") + 40).str.contains(REGION)
+    sent = pl.col("sentence_countries")
     chosen = (
         pl.when(scope.list.len() >= 2)
         .then(scope)
+        .when(pl.col("for_region"))
+        .then(pl.coalesce(pl.when(scope.list.len() > 0).then(scope), pl.when(clause.list.len() > 0).then(clause), sent))
+        .when(clause.list.len().is_between(2, 3))
+        .then(clause)
         .when(sent.list.len().is_between(2, 3))
         .then(sent)
-        .when(for_region)
-        .then(pl.coalesce(pl.when(scope.list.len() > 0).then(scope), sent))
-        .otherwise(pl.concat_list(sent, pl.col("context_countries").fill_null(empty)).list.unique(maintain_order=True).list.head(2))
+        .otherwise(
+            pl.concat_list(clause, sent, pl.col("context_countries").fill_null(empty)).list.unique(maintain_order=True).list.head(2)
+        )
     )
     figures = (
         amounts.join(figure_periods, on="figure_row", how="left")
         .join(in_scope, on="figure_row", how="left")
+        .join(clause_bounds.select("figure_row", "for_region"), on="figure_row", how="left")
+        .join(in_clause, on="figure_row", how="left")
         .join(per_sentence.drop("paragraph_index"), on=by, how="left")
         .with_columns(chosen.list.drop_nulls().list.sort().alias("countries"))
         .with_columns(
@@ -236,7 +281,7 @@ def extract_figures(
             .when(pl.col("_metric_kw") == "investment")
             .then(
                 pl.when(
-                    pl.col("period_start").is_not_null()
+                    (pl.col("period_start").is_not_null() | pl.col("sentence").str.contains(FLOW))
                     & ~pl.col("sentence").str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start")).str.contains(STOCK)
                 )
                 .then(pl.lit("investment_flow"))

@@ -243,7 +243,7 @@ QUALIFIERS = [  # (pattern on the lowercased qualifier, value)
 METRIC_KEYWORD = (
     r"(?i)(?s).*\b(?P<kw>товарооборот\w*|товарообмен\w*|торгов\w*\s+оборот\w*|объем\w*\s+торговли|"
     r"взаимн\w+\s+торговл\w*|торговл\w*|экспорт\w*|импорт\w*|trade|exports?|imports?|"
-    r"инвестиц\w*|инвестор\w*|вложени\w*|капиталовложени\w*|invest\w*|FDI|"
+    r"инвестиц\w*|инвестир\w*|инвестор\w*|вложени\w*|влож(?:ил|ат|ит|ат)\w*|капиталовложени\w*|invest\w*|FDI|"
     r"соглашени\w*|контракт\w*|сделк\w*|покупк\w*|приобретени\w*|закупк\w*|поставк\w*|проект\w*|"
     r"договор\w*|пакет\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
     r"кредит\w*|заём|займ\w*|заем\w*|грант\w*|помощ\w*|loans?|grants?|aid|credit\w*|assistance|"
@@ -252,13 +252,13 @@ METRIC_KEYWORD = (
 # The keyword just after the number when none comes before: "26 billion yuan in loans",
 # "12 billion euro ($13.2 billion) investment package"
 METRIC_KEYWORD_AFTER = (
-    r"(?i)^\s*(?:\([^)]{0,40}\)\s*)?(?:in\s+|в\s+виде\s+|в\s+качестве\s+)?(?:[\w-]+\s+){0,1}?"
+    r"(?i)^\)?\s*(?:\([^)]{0,40}\)\s*)?(?:in\s+|в\s+виде\s+|в\s+качестве\s+)?(?:[\w-]+\s+){0,1}?"
     r"(?P<kw>trade|exports?|imports?|invest\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
     r"loans?|grants?|aid|credit\w*|assistance|инвестиц\w*|кредит\w*|грант\w*|помощ\w*|займ\w*)\b"
 )
 METRIC_OF_KEYWORD = [  # (pattern on the lowercased keyword, metric)
     (r"^(?:товарооборот|товарообмен|торгов|объем|взаимн|торговл|экспорт|импорт|trade|export|import)", "trade_turnover"),
-    (r"^(?:инвестиц|инвестор|вложени|капиталовложени|invest|fdi)", "investment"),
+    (r"^(?:инвестиц|инвестир|инвестор|вложени|влож|капиталовложени|invest|fdi)", "investment"),
     (r"^(?:кредит|заём|займ|заем|грант|помощ|loan|grant|aid|credit|assistance|выдел|предостав|provide|allocat|extend|pledg)", "aid_or_loan"),
     (r"^(?:соглашени|контракт|сделк|покупк|приобретени|закупк|поставк|проект|договор|пакет|deal|contract|purchase|order|agreement|project|package)", "deal_value"),
 ]  # fmt: skip
@@ -270,6 +270,12 @@ GROWTH = r"(?i)\b(?:рост\w*|вырос\w*|увелич\w*|прибав\w*|с
 TRADE = r"(?i)\b(?:товарооборот\w*|товарообмен\w*|торгов\w*|экспорт\w*|импорт\w*|trade|exports?|imports?)\b"
 # Accumulated, not per period: "общий объем накопленных российских инвестиций", "уже превысили"
 STOCK = r"(?i)\b(?:накоплен\w*|общий\s+объем|общий\s+объём|совокупн\w*|всего|уже|за\s+годы|за\s+все|accumulated|cumulative|total|stock)\b"
+# A new commitment or a year's flow, not a stock: "investment package", "вложили", "announced"
+FLOW = (
+    r"(?i)\b(?:пакет\w*|объяв\w+|анонсир\w+|обеща\w+|вложил\w*|вложат|инвестировал\w*|инвестирует|"
+    r"package|announc\w+|pledg\w+|committ?\w*|invested|will\s+invest)\b"
+)
+
 # An investor country before the keyword, a destination after: "российские инвестиции в Казахстан"
 INTO = r"(?i)(?:\bв|\bво|\binto|\bin|\bto)\s*$"
 # The recipient after a giving verb: "предоставит Узбекистану кредит", "extended loans to"
