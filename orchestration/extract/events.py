@@ -240,10 +240,14 @@ def extract_events(
     # Summit", "саммита ШОС"); else it is the summit format the paragraph last named ("The inaugural summit").
     near_summit = (
         triggers.filter(pl.col("event_type") == "summit")
-        .select("trigger_id", *by, "paragraph_index", pl.col("pos").alias("trigger_pos"))
-        .join(organisations.select(*by, "entity_id", "pos"), on=by)
-        .with_columns((pl.col("pos") - pl.col("trigger_pos")).abs().alias("_distance"))
+        .select("trigger_id", *by, "paragraph_index", pl.col("pos").alias("trigger_pos"), (pl.col("pos") + pl.col("trigger").str.len_chars()).alias("trigger_end"))
+        .join(organisations.select(*by, "entity_id", "pos", (pl.col("pos") + pl.col("char_end") - pl.col("char_start")).alias("org_end")), on=by)
+        # the gap between the two spans (0 where they overlap: "the China–Central Asia Summit")
+        .with_columns(pl.max_horizontal(pl.col("pos") - pl.col("trigger_end"), pl.col("trigger_pos") - pl.col("org_end"), 0).alias("_distance"))
         .filter(pl.col("_distance") <= 60)
+        # each name goes to the summit word nearest to it ("саммита «Центральная Азия-Россия» и
+        # заседания Совета глав государств СНГ": two summits, two organisations)
+        .filter(pl.col("_distance") == pl.col("_distance").min().over(*by, "pos"))
         .sort("_distance")
         .group_by("trigger_id")
         .agg(pl.col("entity_id").first().alias("_near_org"))
@@ -305,6 +309,33 @@ def extract_events(
         .collect()
         .lazy()
     )
+    # --- the members of a summit the previous sentence told of: "По итогам встречи главы
+    # государств подписали…" after a summit of six (a pair is found by the context below)
+    told_parties = (
+        events.join(formats, on="organisation_id", how="left")
+        .with_columns(
+            pl.when((pl.col("event_type") == "summit") & pl.col("format_members").is_not_null())
+            .then(pl.concat_list("segment_countries", "format_members").pipe(_distinct))
+            .alias("_told")
+        )
+        .filter(pl.col("_told").is_not_null() & (pl.col("role") == "event"))
+        .sort("pos")
+        .group_by(by)
+        .agg(pl.col("_told").last())
+    )
+    events = (
+        events.join(
+            sentences.select(by)
+            .join(told_parties, on=by, how="left")
+            .sort(by)
+            .with_columns(pl.col("_told").shift(1).over("document_id").alias("told_before"))
+            .select(*by, "told_before"),
+            on=by,
+            how="left",
+        )
+        .collect()
+        .lazy()
+    )
 
     # --- enumerations that continue the previous sentence's series
     continuations = (
@@ -361,7 +392,7 @@ def extract_events(
         .when(refers_back & (sent.list.len() == 1) & ctx.list.contains(sent.list.first()))
         .then(ctx)
         .when(refers_back & (sent.list.len() == 0))
-        .then(ctx)
+        .then(pl.coalesce("told_before", ctx))
         .otherwise(sent)
     )
     host = pl.coalesce(

@@ -93,7 +93,7 @@ EVENT_TRIGGERS: list[tuple[str, str, str]] = [
     ("visit", "event", r"\bпринял(?:а|и)?\s+в\s+(?:Кремле|Белом\s+доме|резиденции|Ак\s?[Оо]рде|Акорде|[А-ЯЁ]\w+е)\b"),
     # "российского министра принял председатель КНР", "received U.S. Special Envoy Sergio Gor",
     # "hosted von der Leyen" (not "принял участие / решение": see NOT_A_RECEPTION)
-    ("meeting", "event", r"\bпринял(?:а|и)?\s+[\w-]+|\b(?:received|hosted)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?[A-Z][\w.-]+"),
+    ("meeting", "event", r"\bпринял(?:а|и)?\s+(?:также\s+|тоже\s+|же\s+)?[\w-]+|\b(?:received|hosted)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?[A-Z][\w.-]+"),
     ("visit", "planned", r"(?i)\bпосет(?:ит|ят)\b|\bприбудет\b|\bотправит(?:ся|ь)\s+с\s+\w*\s*визитом\b|\bwill\s+visit\b|\bupcoming\s+visit\b|\bplans\s+to\s+visit\b"),
     ("visit", "series", r"(?i)\bвизит(?:ы|ов|ами|ах)\b"),
     ("visit", "event", r"(?i)\b(?:state|official|working)\s+visit\b|\bvisit(?:ed|ing)?\b(?:\s+to)?|\barrived\s+in\b"),
@@ -112,7 +112,7 @@ EVENT_TRIGGERS: list[tuple[str, str, str]] = [
 
 # "принял" that is not a reception: "принял участие", "принял решение", "принял закон"
 NOT_A_RECEPTION = (
-    r"(?i)^принял\w*\s+(?:участи|решени|закон|мер|постановлени|указ|резолюци|заявлени|к\s|на\s|во\s|в\s|"
+    r"(?i)^принял\w*\s+(?:(?:также|тоже|же)\s+)?(?:участи|решени|закон|мер|постановлени|указ|резолюци|заявлени|к\s|на\s|во\s|в\s|"
     r"присяг|поздравлени|отставк|предложени|программ|бюджет|документ|стратеги|концепци|поправк|эстафет|"
     r"вызов|бой|удар|командовани|руководств|гражданств|ислам|христианств|"
     r"больш|более|меньш|много|около|свыше|почти|порядка|тысяч|сотн|десятк|миллион|рекордн)"
@@ -160,7 +160,7 @@ CLAUSE_BREAK = (
 # Words that point back to parties named before: "По итогам переговоров, президенты подписали"
 ANAPHORA = (
     r"(?i)\b(?:президент\w*|лидер\w*|сторон\w*|глав\w*\s+государств|по\s+итогам|в\s+ходе|двусторонн\w*|"
-    r"the\s+(?:two\s+)?(?:leaders|presidents|sides)|both\s+sides|bilateral)\b"
+    r"the\s+(?:\w+\s+)?(?:leaders|presidents|sides|heads\s+of\s+state)|both\s+sides|bilateral)\b"
 )
 
 # Words for numbers, declined: "семь", "семи", "двух", "десяти", "seven".
