@@ -380,9 +380,13 @@ def extract_events(
     ctx = pl.col("context_countries").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     # the parties named earlier count only where the sentence points back to them
     refers_back = pl.col("sentence").str.contains(ANAPHORA)
+    told = pl.col("told_before")
     participants = (
         pl.when(seg.list.len() >= 2)
         .then(seg)
+        # "in Astana the six leaders signed…" after a summit of six
+        .when(refers_back & (sent.list.len() <= 1) & told.list.contains(sent.list.first().fill_null(told.list.first())))
+        .then(told)
         .when((seg.list.len() == 1) & sent.list.len().is_between(2, 3))
         .then(sent)
         .when(seg.list.len() == 1)
@@ -392,7 +396,7 @@ def extract_events(
         .when(refers_back & (sent.list.len() == 1) & ctx.list.contains(sent.list.first()))
         .then(ctx)
         .when(refers_back & (sent.list.len() == 0))
-        .then(pl.coalesce("told_before", ctx))
+        .then(ctx)
         .otherwise(sent)
     )
     host = pl.coalesce(
