@@ -599,7 +599,7 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
     summit_sessions = (
         merged.filter(pl.col("event_type").is_in(["talks", "meeting"]) & (pl.col("participants").list.len() >= 3))
         .join(summits, on="document_id")
-        .filter(pl.col("start_date") == pl.col("_summit_date"))
+        .filter(pl.col("start_date").eq_missing(pl.col("_summit_date")))
         .select(*group, "_cluster")
         .unique()
     )

@@ -230,3 +230,96 @@ def test_counts_that_are_not_money_are_not_figures(reference):
         "Kazakhstan work in Russia. Почти десять регионов России работают с Казахстаном."
     )
     assert figures_of(reference, body) == []
+
+
+# --- unseen-text cases: modality, places, clauses, regions, recipients ------------------
+
+
+def test_future_carries_over_a_conjunction_and_into_a_relative_clause(reference):
+    body = (
+        "Russian President Vladimir Putin will pay an official visit to Kyrgyzstan on November 25-26 and "
+        "attend a summit of the CSTO in Bishkek. Лидеры также обсудили подготовку к саммиту ШОС, который "
+        "пройдет в июле в Астане."
+    )
+    frames = run(reference, body, language="en")
+    assert occurred(frames).height == 0
+    assert set(frames["event_mentions"].get_column("modality")) == {"planned"}
+
+
+def test_headline_infinitive_and_invitation_are_not_events(reference):
+    frames = run(
+        reference,
+        "Putin To Pay Official Visit To Kyrgyzstan, Attend CSTO Summit In Bishkek",
+        "The President of Kazakhstan invited Donald Trump to pay an official visit to Kazakhstan at a convenient time.",
+        language="en",
+    )
+    assert occurred(frames).height == 0
+
+
+def test_a_meeting_place_hosts_without_taking_part(reference):
+    body = "Putin and Japarov last met in Dushanbe in October on the sidelines of the CIS summit."
+    meetings = occurred(run(reference, body, language="en")).filter(pl.col("event_type") == "meeting")
+    meeting = meetings.row(0, named=True)
+    assert (meeting["participant_countries"], meeting["host_country"]) == (["KG", "RU"], "TJ")
+    assert meeting["start_date"] == date(2025, 10, 1)
+
+
+def test_a_new_clause_dates_and_places_its_own_event(reference):
+    body = (
+        "На саммите ШОС в Тяньцзине 31 августа – 1 сентября председатель КНР Си Цзиньпин принимал Путина, "
+        "а 2 сентября в Пекине прошли российско-китайские переговоры."
+    )
+    talks = occurred(run(reference, body)).filter(pl.col("event_type") == "talks").row(0, named=True)
+    assert (talks["participant_countries"], talks["host_country"], talks["start_date"]) == (["CN", "RU"], "CN", date(2025, 9, 2))
+
+
+def test_receptions_are_meetings_but_taking_part_is_not(reference):
+    body = (
+        "Earlier in the day, the Head of State of Kazakhstan received U.S. Special Envoy for South and Central "
+        "Asia Sergio Gor at the Akorda."
+    )
+    meeting = occurred(run(reference, body, language="en")).row(0, named=True)
+    assert (meeting["event_type"], meeting["participant_countries"], meeting["start_date"]) == ("meeting", ["KZ", "US"], date(2025, 12, 4))
+    taking_part = "Владимир Путин также принял также участие в работе заседания Совета глав государств СНГ."
+    assert "meeting" not in set(run(reference, taking_part)["event_mentions"].get_column("event_type"))
+
+
+def test_summit_of_a_format_has_its_members_and_the_leaders_signing_after_it(reference):
+    body = (
+        "В Астане состоялся второй саммит «Центральная Азия – Китай». По итогам встречи главы государств "
+        "подписали Договор о вечном добрососедстве."
+    )
+    events = occurred(run(reference, body))
+    expected = ("CN", "KG", "KZ", "TJ", "TM", "UZ")
+    assert as_set(events) == {("summit", expected), ("agreement_signing", expected)}
+
+
+def test_figures_for_a_region_keep_one_power_and_loans_go_to_their_recipients(reference):
+    region = "По итогам 2024 года товарооборот Китая со странами региона достиг почти 95 млрд долларов, России — около 44 млрд."
+    china, russia = figures_of(reference, region)
+    assert (china["countries"], china["value"], china["reference_year"]) == (["CN"], 95e9, 2024)
+    assert (russia["countries"], russia["value"], russia["unit"]) == (["RU"], 44e9, "USD")
+    (loan,) = figures_of(reference, "Китайская сторона также предоставит Узбекистану кредит в размере 1,5 млрд юаней.")
+    assert (loan["metric"], loan["source_country"], loan["target_country"]) == ("aid_or_loan", "CN", "UZ")
+    clause = (
+        "Chinese policy banks have extended some 26 billion yuan in loans to Kyrgyzstan and Tajikistan for roads, "
+        "power lines and the China–Kyrgyzstan–Uzbekistan railway, and China's accumulated investment in "
+        "Tajikistan now exceeds $3 billion."
+    )
+    loans, stock = figures_of(reference, clause, language="en")
+    assert (loans["metric"], loans["countries"], loans["qualifier"]) == ("aid_or_loan", ["CN", "KG", "TJ"], "approx")
+    assert (stock["metric"], stock["countries"], stock["qualifier"]) == ("investment_stock", ["CN", "TJ"], "more_than")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "year", "metric"),
+    [
+        ("За январь – июль 2025 года товарооборот России и Туркменистана вырос на 35%.", "ru", 2025, "trade_growth"),
+        ("Trade between Kazakhstan and the United States grew by 17% in January-September 2025.", "en", 2025, "trade_growth"),
+        ("Стороны поставили задачу довести взаимную торговлю Казахстана и Китая до 80 млрд долларов к 2030 году.", "ru", 2030, "trade_turnover"),
+        ("Trade between the US and Russia fell to $3.5 billion in 2024 from about $36 billion in 2021.", "en", 2021, "trade_turnover"),
+    ],
+)
+def test_periods_in_other_words(reference, text, language, year, metric):
+    figure = figures_of(reference, text, language=language)[-1]
+    assert (figure["reference_year"], figure["metric"]) == (year, metric)
