@@ -40,7 +40,7 @@ from orchestration.extract.patterns import (
     VISIT_LEVEL,
     VISIT_LEVELS,
 )
-from orchestration.extract.text import drop_overlaps, locate
+from orchestration.extract.text import any_of, drop_overlaps, locate
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "char_end", "sentence"]
 CAMEO = {"phone_call": "041", "visit": "042", "summit": "044", "meeting": "044", "talks": "046", "agreement_signing": "057"}
@@ -52,9 +52,11 @@ def _distinct(expr: pl.Expr) -> pl.Expr:
 
 
 def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
+    # one scan for the sentences that may hold a trigger, then each pattern on those only
+    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for _, _, p in EVENT_TRIGGERS]))).collect().lazy()
     found = pl.concat(
         [
-            locate(sentences, "sentence", KEYS, pattern=pattern).with_columns(
+            locate(candidates, "sentence", KEYS, pattern=pattern).with_columns(
                 pl.lit(event_type).alias("event_type"), pl.lit(role).alias("role")
             )
             for event_type, role, pattern in EVENT_TRIGGERS

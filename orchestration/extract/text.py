@@ -9,6 +9,8 @@ their character offsets. One pass in Rust per column, no Python loop over rows.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from orchestration.extract.patterns import ABBREVIATION_BEFORE, SENTENCE_BREAK
@@ -21,6 +23,13 @@ def prefilter(pattern: str) -> str:
     with its fast automaton. A Unicode `\\b` forces the slow engine on non-ASCII text (Cyrillic),
     ten to a hundred times slower, so the exact pattern runs only on the rows this one keeps."""
     return pattern.replace(r"\b", "")
+
+
+def any_of(patterns: list[str]) -> str:
+    """One boundary-free pattern matching wherever any of `patterns` might: a single scan
+    that narrows the rows before each pattern's own search."""
+    # capture names would clash across patterns: make every group non-capturing
+    return "|".join(f"(?:{re.sub(r'[(][?]P<[a-z0-9_]+>', '(?:', prefilter(pattern))})" for pattern in patterns)
 
 
 def _is_word_char(expr: pl.Expr) -> pl.Expr:
@@ -48,23 +57,30 @@ def locate(
         marked = pl.col(text).str.replace_all(pattern, f"{MARK}$0{MARK}")
     else:
         assert literals is not None
+        # one Aho-Corasick pass keeps only the rows that hold a literal at all
+        frame = frame.filter(pl.col(text).str.contains_any(literals))
         if candidates is not None:
             frame = frame.filter(pl.col(text).str.contains(candidates))
         marked = pl.col(text).str.replace_many(literals, [f"{MARK}{x}{MARK}" for x in literals], leftmost=True)
+    # Exploded segments of a row are contiguous: offsets come from one running sum over the
+    # whole column minus its value at the row's first segment (no per-row window, which is slow).
+    index = pl.int_range(pl.len())
+    is_first = pl.col("_row") != pl.col("_row").shift(1).fill_null(-1)
     segments = (
         frame.select(*keys, marked.str.split(MARK).alias("_segments"))
         .with_row_index("_row")
         .explode("_segments")
+        .with_columns(pl.col("_segments").str.len_chars().alias("_len"), is_first.alias("_first"))
+        .with_columns(pl.col("_len").cum_sum().alias("_end"), index.alias("_n"))
         .with_columns(
-            pl.int_range(pl.len()).over("_row").alias("_i"),
-            pl.col("_segments").str.len_chars().alias("_len"),
+            (pl.col("_end") - pl.col("_len") - pl.when("_first").then(pl.col("_end") - pl.col("_len")).forward_fill()).alias("match_start"),
+            (pl.col("_n") - pl.when("_first").then(pl.col("_n")).forward_fill()).alias("_i"),
         )
-        .with_columns((pl.col("_len").cum_sum().over("_row") - pl.col("_len")).alias("match_start"))
     )
     if whole_words if whole_words is not None else literals is not None:
         segment = pl.col("_segments")
-        before = segment.shift(1).over("_row").str.slice(-1)
-        after = segment.shift(-1).over("_row").str.slice(0, 1)
+        before = pl.when(~pl.col("_first")).then(segment.shift(1).str.slice(-1))
+        after = pl.when(~pl.col("_first").shift(-1).fill_null(True)).then(segment.shift(-1).str.slice(0, 1))
         segments = segments.filter(
             (pl.col("_i") % 2 == 0)
             | ~(
