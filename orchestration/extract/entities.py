@@ -17,6 +17,7 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
     the words just before it: `is_topic` ("переговоры по Украине"), `is_location`
     ("в Москву", "на Аляске") and `is_counterpart` ("с Трампом")."""
     found = locate(sentences, "sentence", SENTENCE_KEYS, literals=reference.forms)
+    by = ["document_id", "sentence_index"]
     return (
         found.join(reference.alias_forms.lazy(), left_on="match", right_on="form", how="inner")
         .with_columns(
@@ -36,7 +37,19 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             pl.col("match_start").alias("pos"),
             (pl.col("char_start") + pl.col("match_start")).cast(pl.Int32).alias("char_start"),
             (pl.col("char_start") + pl.col("match_end")).cast(pl.Int32).alias("char_end"),
-            pl.col("_before").str.contains(TOPIC_BEFORE).alias("is_topic"),
+            # "по Корейскому полуострову и Афганистану": a topic's coordinate is a topic too
+            (
+                pl.col("_before").str.contains(TOPIC_BEFORE)
+                | (
+                    pl.col("_before").str.contains(TOPIC_BEFORE).shift(1).over(by, order_by="match_start").fill_null(False)
+                    & pl.col("sentence")
+                    .str.slice(
+                        pl.col("match_end").shift(1).over(by, order_by="match_start").fill_null(0),
+                        (pl.col("match_start") - pl.col("match_end").shift(1).over(by, order_by="match_start").fill_null(0)).clip(0),
+                    )
+                    .str.contains(r"(?i)^\s*(?:,|и|или|а\s+также|and|or)\s*$")
+                )
+            ).alias("is_topic"),
             # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart
             pl.col("_before").str.contains(r"(?i)(?:\bс|\bсо|\bwith)\s+(?:[\w-]+\s+){0,3}$").alias("is_counterpart"),
             (

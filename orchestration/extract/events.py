@@ -32,8 +32,9 @@ from orchestration.extract.patterns import (
     GENERIC_PERIOD,
     HYPOTHETICAL_BEFORE,
     NEGATED_BEFORE,
-    NUMBER_WORDS,
     NOT_A_RECEPTION,
+    NUMBER_WORDS,
+    ONGOING_BEFORE,
     PAST_VERB,
     PLANNED_AFTER,
     PLANNED_BEFORE,
@@ -88,7 +89,7 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
             .then(pl.lit("hypothetical"))
             .otherwise(pl.lit("occurred"))
             .alias("modality"),
-            pl.col("sentence").str.contains(GENERIC_PERIOD).alias("is_generic"),
+            (pl.col("sentence").str.contains(GENERIC_PERIOD) | before.str.slice(-30).str.contains(ONGOING_BEFORE)).alias("is_generic"),
         )
         # "will pay an official visit … and attend a summit": the future carries on until a past verb
         .sort("document_id", "sentence_index", "match_start")
@@ -491,7 +492,7 @@ def extract_events(
         .with_columns(pl.col("participants").list.sort().alias("participants"))
         .filter(
             pl.when(pl.col("event_type") == "summit")
-            .then(pl.col("organisation_id").is_not_null() | (pl.col("participants").list.len() >= 3))
+            .then(pl.col("organisation_id").is_not_null() & (pl.col("participants").list.len() >= 1) | (pl.col("participants").list.len() >= 3))
             .otherwise(pl.col("participants").list.len() >= 2)
         )
     )

@@ -84,7 +84,7 @@ RELATIVE_YEARS = {
 EVENT_TRIGGERS: list[tuple[str, str, str]] = [
     # "телефонный разговор", "провели телефонные переговоры", "по телефону"
     ("phone_call", "event", r"(?i)\bтелефонн\w+\s+(?:разговор\w*|переговор\w*|бесед\w*|контакт\w*)"),
-    ("phone_call", "event", r"(?i)\b(?:разговор\w*\s+)?по\s+телефону\b|\bпо\s+видеосвязи\b|\bв\s+режиме\s+видеоконференции\b"),
+    ("phone_call", "event", r"(?i)\b(?:разговор\w*\s+)?по\s+телефону\b|\b(?:переговор\w*|разговор\w*|бесед\w*)\s+(?:по\s+видеосвязи|в\s+режиме\s+видеоконференции)\b"),
     ("phone_call", "event", r"(?i)\bсозвонил(?:ся|ась|ись)\b|\bтелефонн\w+\s+звон\w+|\bзвонок\b|\bзвонка\b"),
     ("phone_call", "series", r"(?i)\bзвонк(?:и|ов|ами|ах)\b|\bобзвон\w*\b|\bсозванивал\w*"),
     ("phone_call", "event", r"(?i)\b(?:phone|telephone)\s+(?:call|conversation|talks)\w*|\bvideo\s+call\b|\bspoke\s+(?:by|on\s+the)\s+(?:tele)?phone\b"),
@@ -126,6 +126,7 @@ CONTINUATION = r"(?i)\b(?:среди\s+(?:собеседников|них)|со�
 PLANNED_BEFORE = (
     r"(?i)\b(?:планиру\w+|намерен\w*|собира\w+|ожида\w+|предстоящ\w+|предстоит|будущ\w+|готов\w*\s+к|"
     r"приблизил\w*\s+к|договорил\w*\s+о|состоится|пройд[её]т|подготовк\w*\s+к|пригласил\w*|приглашени\w*|"
+    r"намеча\w+|начн(?:ет|ут|ёт)|станет|будет|будут|"
     r"will|plans?\s+to|planned|upcoming|expected|intends?\s+to|scheduled|invit\w+|is\s+due\s+to|are\s+due\s+to|"
     r"preparations?\s+for|ahead\s+of)\b[^.]{0,50}$"
     # a headline's infinitive is its future: "Putin To Pay Official Visit To Kyrgyzstan"
@@ -143,6 +144,8 @@ NEGATED_BEFORE = r"(?i)\b(?:не\s+состоял\w*|не\s+будет|не\s+п
 HYPOTHETICAL_BEFORE = r"(?i)\b(?:возможн\w*|если|мог(?:ут|ли|ла|ло)?\s+бы|может|могут|would|could|might|if)\b[^.]{0,30}$"
 # Vague periods make a trigger a summary, not an event: "с которыми он встречался за последние
 # несколько месяцев", "regularly".
+# Talks that go on, not an event that happened: "ведутся переговоры об организации…"
+ONGOING_BEFORE = r"(?i)\b(?:ведут\w*|вед[её]т\w*|продолжа\w+|идут|идет|ид[её]т|are\s+(?:holding|conducting)|ongoing|continuing)\s+$"
 GENERIC_PERIOD = r"(?i)\b(?:за\s+последн\w+\s+(?:несколько\s+)?(?:месяц|лет|год|недел|время)\w*|регулярно|неоднократно|в\s+последнее\s+время|regularly|repeatedly)\b"
 
 # "государственного визита" -> state
