@@ -33,6 +33,7 @@ from orchestration.extract.patterns import (
     HYPOTHETICAL_BEFORE,
     NEGATED_BEFORE,
     NOT_A_RECEPTION,
+    NOT_AN_AGREEMENT_AFTER,
     NUMBER_WORDS,
     ONGOING_BEFORE,
     PAST_VERB,
@@ -77,6 +78,7 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
         .filter(
             ~pl.col("sentence").str.contains(CITATION)
             & ~((pl.col("event_type") == "meeting") & pl.col("match").str.contains(NOT_A_RECEPTION))
+            & ~((pl.col("event_type") == "agreement_signing") & after.str.contains(NOT_AN_AGREEMENT_AFTER))
         )
         .with_columns(
             pl.when(pl.col("role") == "planned")

@@ -118,6 +118,12 @@ NOT_A_RECEPTION = (
     r"больш|более|меньш|много|около|свыше|почти|порядка|тысяч|сотн|десятк|миллион|рекордн)"
 )
 
+# A signature that is not an agreement between states: "подписал указ", "signed an executive order"
+NOT_AN_AGREEMENT_AFTER = (
+    r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:указ|закон|постановлени|распоряжени|приказ|обращени|петици|письм|"
+    r"decree|law|bill|executive\s+order|order|petition|letter)"
+)
+
 # A sentence that continues the previous one's event by naming the other parties:
 # "Среди собеседников — Рамафоза, Токаев, ...", "Among them were ..."
 CONTINUATION = r"(?i)\b(?:среди\s+(?:собеседников|них)|собеседник\w*\s+(?:стали|были)|в\s+их\s+числе|among\s+them|among\s+(?:the\s+)?interlocutors)\b"
@@ -126,7 +132,8 @@ CONTINUATION = r"(?i)\b(?:среди\s+(?:собеседников|них)|со�
 PLANNED_BEFORE = (
     r"(?i)\b(?:планиру\w+|намерен\w*|собира\w+|ожида\w+|предстоящ\w+|предстоит|будущ\w+|готов\w*\s+к|"
     r"приблизил\w*\s+к|договорил\w*\s+о|состоится|пройд[её]т|подготовк\w*\s+к|пригласил\w*|приглашени\w*|"
-    r"намеча\w+|начн(?:ет|ут|ёт)|станет|будет|будут|"
+    r"намеча\w+|начн(?:ет|ут|ёт)|станет|будет|будут|запланирован\w*|совершит|совершат|проведет|проведут|"
+    r"проведёт|завершат|завершит|"
     r"will|plans?\s+to|planned|upcoming|expected|intends?\s+to|scheduled|invit\w+|is\s+due\s+to|are\s+due\s+to|"
     r"preparations?\s+for|ahead\s+of)\b[^.]{0,50}$"
     # a headline's infinitive is its future: "Putin To Pay Official Visit To Kyrgyzstan"
@@ -135,6 +142,8 @@ PLANNED_BEFORE = (
 # after the trigger, also across a relative clause: "к саммиту ШОС, который пройдет в июле"
 PLANNED_AFTER = (
     r"(?i)^[^.]{0,40}?\b(?:состоится|состоятся|пройд[её]т|пройдут|запланирован\w*|ожидается|намечен\w*|"
+    r"встретится|встретятся|проведет|проведёт|проведут|подпишет|подпишут|обсудит|обсудят|примет\s+участие|"
+    r"примут\s+участие|посетит|посетят|отправится|прибудет|совершит|"
     r"will\s+(?:take\s+place|be\s+held)|is\s+(?:scheduled|expected|due)|are\s+(?:scheduled|expected|due))"
 )
 # Between a planned trigger and a later one in the sentence, a verb in the past makes the later
