@@ -58,7 +58,8 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
     formats = reference.organisations.filter(pl.col("kind") == "summit_format").select(
         pl.col("organisation_id"), pl.col("member_countries").alias("format_members")
     )
-    events = extract_events(sentences, mentions, dates, docs, formats=formats.lazy())
+    heads_of_state = reference.actors.filter(pl.col("role") == "head_of_state").select(pl.col("actor_id").alias("entity_id"))
+    events = extract_events(sentences, mentions, dates, docs, formats=formats.lazy(), heads_of_state=heads_of_state.lazy())
     figures = extract_figures(sentences, mentions, dates, docs)
     frames = {
         "sentences": sentences,

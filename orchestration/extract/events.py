@@ -177,12 +177,16 @@ def extract_events(
     dates: pl.LazyFrame,
     documents: pl.LazyFrame,
     formats: pl.LazyFrame | None = None,
+    heads_of_state: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """`formats`: organisation_id, format_members (list) of summit formats ("Центральная Азия –
-    Китай"): a summit of a format is attended by its members, named or not."""
+    Китай"): a summit of a format is attended by its members, named or not. `heads_of_state`:
+    entity_id of the actors who are heads of state (their talks during a visit are the visit's)."""
     by = ["document_id", "sentence_index"]
     if formats is None:
         formats = pl.LazyFrame(schema={"organisation_id": pl.String, "format_members": pl.List(pl.String)})
+    if heads_of_state is None:
+        heads_of_state = pl.LazyFrame(schema={"entity_id": pl.String})
     # collected once: every step below reads the triggers, and a lazy plan would redo the regexes
     triggers = find_triggers(sentences).with_row_index("trigger_id").collect().lazy()
     countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
@@ -221,6 +225,9 @@ def extract_events(
     )
 
     # --- what each trigger's segment holds
+    countries = countries.join(heads_of_state.with_columns(pl.lit(True).alias("is_head_of_state")), on="entity_id", how="left").with_columns(
+        pl.col("is_head_of_state").fill_null(False)
+    )
     segment_countries = (
         _clause_owner(countries, triggers, sentences)
         .sort("pos")
@@ -229,6 +236,9 @@ def extract_events(
             pl.col("country").unique(maintain_order=True).alias("segment_countries"),
             pl.col("country").filter(~pl.col("is_location")).unique(maintain_order=True).alias("segment_parties"),
             pl.col("is_counterpart").any().alias("names_counterpart"),
+            # who is named: talks during a visit with someone new are an event of their own
+            pl.col("entity_id").filter(pl.col("entity_type") == "actor").unique().alias("officials"),
+            pl.col("is_head_of_state").any().alias("has_head_of_state"),
             pl.col("country").filter(pl.col("is_location")).first().alias("location_country"),
             pl.col("country").filter(pl.col("pos") > pl.col("trigger_pos")).first().alias("first_after"),
             pl.col("country").filter(pl.col("kind") == "metonym").first().alias("metonym_country"),
@@ -295,7 +305,9 @@ def extract_events(
         countries.filter(pl.col("is_location")).sort("pos").group_by(by).agg(pl.col("country").first().alias("sentence_location"))
     )
     sentence_dates = (
-        dates.filter(pl.col("precision") != "year")
+        # "прибывший накануне в Пекин …, провел переговоры": a relative day inside the sentence dates
+        # its own event only; opening the sentence ("The day before, …") it dates the whole of it
+        dates.filter((pl.col("precision") != "year") & ((pl.col("kind") != "relative_day") | (pl.col("pos") <= 3)))
         .sort("pos")
         .group_by(by)
         .agg(pl.col("start_date").first().alias("_s_start"), pl.col("end_date").first().alias("_s_end"))
@@ -374,6 +386,8 @@ def extract_events(
             pl.lit(None, dtype=pl.String).alias("host_country"),
             pl.lit(None, dtype=pl.String).alias("organisation_id"),
             pl.lit(False).alias("names_counterpart"),
+            pl.lit([], dtype=pl.List(pl.String)).alias("officials"),
+            pl.lit(False).alias("has_head_of_state"),
         )
     )
 
@@ -439,7 +453,7 @@ def extract_events(
         )
         .select(
             *KEYS, "trigger", "pos", "event_type", "modality", "participants", "principal", "protagonist",
-            "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source", "names_counterpart",
+            "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source", "names_counterpart", "officials", "has_head_of_state",
         )
     )
     continuations = continuations.with_columns(pl.lit("sentence").alias("date_source")).select(events.collect_schema().names())
@@ -517,10 +531,10 @@ def extract_events(
         .otherwise(pl.col("end_date"))
         .alias("end_date"),
     )
-    return _one_row_per_event(events, documents)
+    return _one_row_per_event(events, documents, heads_of_state)
 
 
-def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
+def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame, heads_of_state: pl.LazyFrame) -> pl.LazyFrame:
     """Merge the mentions of one event within a document (headline, lead, body, a later
     "в ходе визита"): same type family, parties and modality, dates that agree or none."""
     family = (
@@ -568,6 +582,8 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
             pl.col("host_country").drop_nulls().first(),
             pl.col("visit_level").drop_nulls().first(),
             pl.col("documents_signed").max(),
+            pl.col("officials").list.explode(keep_nulls=False, empty_as_null=False).unique().alias("officials"),
+            pl.col("has_head_of_state").fill_null(False).any(),
             pl.col("organisation_id").drop_nulls().first(),
             pl.col("start_date").min(),
             pl.col("end_date").max(),
@@ -580,13 +596,24 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.Lazy
             (pl.col("date_source") == "anchor").all().alias("_borrowed_date"),
         )
     )
-    # talks and meetings held during a visit are part of the visit
+    # talks and meetings held during a visit are part of the visit, unless held with another official
     visits = merged.filter((pl.col("event_type") == "visit") & (pl.col("modality") == "occurred")).select(
-        "document_id", pl.col("participants").list.join(" ").alias("_parties"), pl.col("start_date").alias("_v_start"), pl.col("end_date").alias("_v_end")
+        "document_id", pl.col("participants").list.join(" ").alias("_parties"), pl.col("start_date").alias("_v_start"), pl.col("end_date").alias("_v_end"),
+        pl.col("officials").alias("_v_officials"),
+        pl.col("has_head_of_state").alias("_v_head"),
     )
+    heads = heads_of_state.select(pl.col("entity_id").implode().alias("_heads"))
     during_visit = (
         merged.filter(pl.col("_family") == "talks")
         .join(visits, on=["document_id", "_parties"])
+        # "Накануне Мирзиёев провел встречу с … Мишустиным", a minister received by a head of state:
+        # someone new, another event; a head of state's visit includes the host head of state's talks
+        .join(heads, how="cross")
+        .with_columns(pl.col("officials").list.set_difference("_v_officials").alias("_new"))
+        .filter(
+            (pl.col("_new").list.len() == 0)
+            | (pl.col("_v_head") & (pl.col("_new").list.set_difference("_heads").list.len() == 0))
+        )
         .filter(
             pl.col("start_date").is_null()
             | pl.col("_borrowed_date")
