@@ -72,6 +72,9 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
     planned_end = (
         pl.when(pl.col("modality") == "planned").then(pl.col("match_end")).shift(1).forward_fill().over("document_id", "sentence_index")
     )
+    def next_trigger(column: str) -> pl.Expr:
+        return pl.col(column).shift(-1).over("document_id", "sentence_index")
+
     since_planned = pl.col("sentence").str.slice(pl.col("_planned_end"), pl.col("match_start") - pl.col("_planned_end"))
     return (
         drop_overlaps(found, "match_start")
@@ -102,6 +105,18 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
             .otherwise(pl.col("modality"))
             .alias("modality")
         )
+        # "Leaders … met Friday in Samarkand for their first-ever summit": the meeting is the summit
+        .with_columns(
+            (
+                (pl.col("event_type") == "meeting")
+                & (next_trigger("event_type") == "summit")
+                & ~pl.col("sentence")
+                .str.slice(pl.col("match_end"), (next_trigger("match_start") - pl.col("match_end")).clip(0))
+                .str.contains(rf"{CLAUSE_BREAK}|(?i)полях|sidelines|margins")
+            ).alias("_is_summit")
+        )
+        .filter(~pl.col("_is_summit").shift(1).over("document_id", "sentence_index").fill_null(False))
+        .with_columns(pl.when("_is_summit").then(pl.lit("summit")).otherwise(pl.col("event_type")).alias("event_type"))
         .select(
             *KEYS,
             pl.col("match").alias("trigger"),
@@ -203,6 +218,20 @@ def extract_events(
         .agg(pl.col("country").first().alias("protagonist"))
     )
 
+    # --- mentions owned by a trigger's clause; those of a trailing clause no trigger owns ("…summit,
+    # as Brussels seeks a footprint in a region dominated by Russia and China") count nowhere
+    countries = countries.join(heads_of_state.with_columns(pl.lit(True).alias("is_head_of_state")), on="entity_id", how="left").with_columns(
+        pl.col("is_head_of_state").fill_null(False)
+    )
+    owned = _clause_owner(countries, triggers, sentences).collect().lazy()
+    unowned = (
+        countries.join(triggers.select(by).unique(), on=by, how="semi")
+        .join(owned.select(*by, "pos"), on=[*by, "pos"], how="anti")
+        .select(*by, "pos")
+    )
+    countries = countries.join(unowned, on=[*by, "pos"], how="anti")
+    parties = parties.join(unowned, on=[*by, "pos"], how="anti")
+
     # --- countries per sentence, and the last pair named before each sentence
     per_sentence = countries_by_sentence(sentences, countries, context_sizes=(2, 3)).join(
         parties.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_parties")),
@@ -225,11 +254,8 @@ def extract_events(
     )
 
     # --- what each trigger's segment holds
-    countries = countries.join(heads_of_state.with_columns(pl.lit(True).alias("is_head_of_state")), on="entity_id", how="left").with_columns(
-        pl.col("is_head_of_state").fill_null(False)
-    )
     segment_countries = (
-        _clause_owner(countries, triggers, sentences)
+        owned
         .sort("pos")
         .group_by("trigger_id")
         .agg(

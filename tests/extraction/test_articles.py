@@ -6,7 +6,7 @@ analyst records from them, in the format of ../shared/gold/seeds.yaml. The tests
 warehouse from the articles with the real pipeline (Dagster in-process, polars, DuckDB, dbt)
 and score it with ../shared/eval/score.py. The issue's bar (events F1 >= 0.95, figures F1 >=
 0.98, every attribute >= 0.90) holds on seeds/ (tests/integration); on these articles, written
-to be harder, the gate is set just under what the extractor reaches (events 0.897, figures
+to be harder, the gate is set just under what the extractor reaches (events 0.950, figures
 1.000 when it was set) so that a rule change that loses ground fails here. Raise it as the
 extractor improves. On failure the scorer's full report (misses `--`, false positives `++`,
 wrong attributes `~~`) is in the assertion message.
@@ -29,7 +29,7 @@ GOLD = HERE / "gold.yaml"
 REPO_ROOT = HERE.parents[1]
 SCORER = REPO_ROOT.parent / "shared" / "eval" / "score.py"
 
-EVENTS_MIN_F1 = 0.88
+EVENTS_MIN_F1 = 0.93
 FIGURES_MIN_F1 = 0.98
 ATTRIBUTE_MIN_ACCURACY = 0.90
 
