@@ -17,6 +17,7 @@ from orchestration.extract.patterns import (
     NUMBER_WORDS,
     RELATIVE_DAYS,
     RELATIVE_YEARS,
+    WEEKDAYS,
 )
 from orchestration.extract.text import any_of, drop_overlaps, locate
 
@@ -67,6 +68,7 @@ def _matches(sentences: pl.LazyFrame, kind: str, pattern: str) -> pl.LazyFrame:
         group("y").cast(pl.Int32, strict=False).alias("y"),
         group("n").str.to_lowercase().alias("n"),
         group("rel").str.to_lowercase().alias("rel"),
+        pl.coalesce(group("wd"), group("wd2")).str.to_lowercase().alias("wd"),
         pl.col("sentence").str.slice(pl.col("match_end"), 20).alias("_after"),
     )
 
@@ -168,6 +170,14 @@ def date_mentions(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFr
             pl.when(pl.col("_rel_days").is_not_null()).then(pl.col("start_date")).otherwise(pl.col("end_date")).alias("end_date"),
             pl.when(pl.col("_rel_days").abs() >= 30).then(pl.lit("month")).otherwise(pl.col("precision")).alias("precision"),
         )
+    )
+    # a weekday is the last such day on or before the article's date
+    weekday = pl.col("wd").replace_strict(WEEKDAYS, default=None, return_dtype=pl.Int32)
+    days_back = (pl.col("_published").dt.weekday().cast(pl.Int32) - weekday + 7) % 7
+    resolved = resolved.with_columns(
+        pl.when(pl.col("kind") == "weekday").then(pl.col("_published").dt.offset_by(pl.format("-{}d", days_back))).otherwise(pl.col("start_date")).alias("start_date"),
+    ).with_columns(
+        pl.when(pl.col("kind") == "weekday").then(pl.col("start_date")).otherwise(pl.col("end_date")).alias("end_date"),
     )
     return resolved.filter(pl.col("start_date").is_not_null()).select(
         "document_id", "sentence_index", "paragraph_index", "pos", "match_end", "kind", "match",

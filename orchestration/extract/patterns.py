@@ -60,8 +60,14 @@ DATE_PATTERNS: list[tuple[str, str]] = [
     ("relative_year", r"(?i)\b(?P<rel>в прошлом году|по итогам прошлого года|за прошлый год|в прошлом году|last year|в этом году|в текущем году|this year|в позапрошлом году)"),
     # "накануне", "в тот же вечер", "the day before", "месяцем ранее"
     ("relative_day", r"(?i)\b(?P<rel>накануне|вчера|сегодня|в тот же (?:день|вечер)|на следующий день|днем ранее|днём ранее|месяцем ранее|месяц назад|неделей ранее|неделю назад|the day before|the previous day|yesterday|today|the same day|the next day|earlier in the day|later in the day|earlier that day|later that day|ранее в тот же день|a month earlier|a week earlier|last week|last month)\b"),
+    # "met Friday", "on Tuesday", "в понедельник": the last such day up to the article's date
+    ("weekday", r"\b(?:(?:on|On)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|(?i)\bв(?:о)?\s+(?P<wd2>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b"),
 ]
 
+WEEKDAYS = {
+    "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
+    "понедельник": 1, "вторник": 2, "среду": 3, "четверг": 4, "пятницу": 5, "субботу": 6, "воскресенье": 7,
+}  # fmt: skip
 RELATIVE_DAYS = {
     "накануне": -1, "вчера": -1, "the day before": -1, "the previous day": -1, "yesterday": -1,
     "днем ранее": -1, "днём ранее": -1, "сегодня": 0, "today": 0, "в тот же день": 0,

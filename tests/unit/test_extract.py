@@ -323,3 +323,12 @@ def test_figures_for_a_region_keep_one_power_and_loans_go_to_their_recipients(re
 def test_periods_in_other_words(reference, text, language, year, metric):
     figure = figures_of(reference, text, language=language)[-1]
     assert (figure["reference_year"], figure["metric"]) == (year, metric)
+
+
+def test_weekdays_count_back_from_the_article_date(reference):
+    # 4 December 2025 is a Thursday
+    body = "Kazakh President Kassym-Jomart Tokayev held talks with Russian President Vladimir Putin on Tuesday."
+    (talks,) = occurred(run(reference, body, language="en")).to_dicts()
+    assert talks["start_date"] == date(2025, 12, 2)
+    (call,) = occurred(run(reference, "В понедельник Путин провел телефонный разговор с Мирзиёевым.")).to_dicts()
+    assert (call["event_type"], call["start_date"]) == ("phone_call", date(2025, 12, 1))
