@@ -28,6 +28,8 @@ from orchestration.extract.patterns import (
     CLAUSE_BREAK,
     CONTINUATION,
     DOCUMENT_COUNT,
+    DURATION,
+    DURATION_DAYS,
     EVENT_TRIGGERS,
     GENERIC_PERIOD,
     HYPOTHETICAL_BEFORE,
@@ -540,6 +542,9 @@ def extract_events(
     )
 
     # --- attributes read off the evidence sentence
+    duration_days = (
+        pl.col("sentence").str.extract(DURATION, 1).str.to_lowercase().replace_strict(DURATION_DAYS, default=None, return_dtype=pl.Int32)
+    )
     events = events.with_columns(
         pl.when(pl.col("event_type") == "visit")
         .then(
@@ -552,8 +557,14 @@ def extract_events(
         pl.when(pl.col("event_type") == "agreement_signing")
         .then(_count_documents(pl.col("sentence").str.slice(pl.col("pos"))))
         .alias("documents_signed"),
-        pl.when(pl.col("sentence").str.contains(r"(?i)\b(?:двухдневн\w*|two-day)\b") & (pl.col("precision") == "day"))
-        .then(pl.coalesce(pl.when(pl.col("end_date") > pl.col("start_date")).then(pl.col("end_date")), pl.col("start_date").dt.offset_by("1d")))
+        # "двухдневного государственного визита", "a three-day state visit": the end follows from the start
+        pl.when(duration_days.is_not_null() & (pl.col("precision") == "day"))
+        .then(
+            pl.coalesce(
+                pl.when(pl.col("end_date") > pl.col("start_date")).then(pl.col("end_date")),
+                pl.col("start_date").dt.offset_by(pl.format("{}d", duration_days - 1)),
+            )
+        )
         .otherwise(pl.col("end_date"))
         .alias("end_date"),
     )

@@ -163,6 +163,11 @@ HYPOTHETICAL_BEFORE = r"(?i)\b(?:возможн\w*|если|мог(?:ут|ли|�
 ONGOING_BEFORE = r"(?i)\b(?:ведут\w*|вед[её]т\w*|продолжа\w+|идут|идет|ид[её]т|are\s+(?:holding|conducting)|ongoing|continuing)\s+$"
 GENERIC_PERIOD = r"(?i)\b(?:за\s+последн\w+\s+(?:несколько\s+)?(?:месяц|лет|год|недел|время)\w*|регулярно|неоднократно|в\s+последнее\s+время|regularly|repeatedly)\b"
 
+# "двухдневного визита", "a three-day state visit"
+DURATION = r"(?i)\b(двух|трех|трёх|четырех|четырёх|пяти|two|three|four|five|2|3|4|5)[\s-]*(?:дневн\w*|day)\b"
+DURATION_DAYS = {"двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5,
+                 "two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}  # fmt: skip
+
 # "государственного визита" -> state
 VISIT_LEVEL = r"(?i)\b(?P<level>государственн|официальн|рабоч|state|official|working)\w*\s+(?:визит|visit)"
 VISIT_LEVELS = {"государственн": "state", "официальн": "official", "рабоч": "working",
