@@ -141,11 +141,17 @@ def extract_figures(
     # collected once: periods, countries and metrics all read the amounts
     amounts = _amounts(sentences, documents).with_row_index("figure_row").collect().lazy()
     prefix = pl.col("sentence").str.slice(0, pl.col("match_start"))
-    keyword = prefix.str.extract_groups(METRIC_KEYWORD + r"(?P<tail>.*)$")
+    # the metric's keyword: the last one that ends before the number
+    keywords = (
+        locate(sentences.join(amounts.select(by).unique(), on=by, how="semi"), "sentence", by, pattern=METRIC_KEYWORD)
+        .select(*by, pl.col("match").str.to_lowercase().alias("_kw"), pl.col("match_start").alias("_kw_pos"), pl.col("match_end").alias("_kw_end"))
+        .sort("_kw_end")
+    )
+    amounts = amounts.sort("match_start").join_asof(
+        keywords, left_on="match_start", right_on="_kw_end", by=by, strategy="backward", check_sortedness=False
+    )
     amounts = amounts.with_columns(
         prefix.str.slice(pl.max_horizontal(pl.col("match_start") - 45, 0)).str.extract(QUALIFIER, 1).str.to_lowercase().alias("_q"),
-        keyword.struct.field("kw").str.to_lowercase().alias("_kw"),
-        (pl.col("match_start") - keyword.struct.field("tail").str.len_chars() - keyword.struct.field("kw").str.len_chars()).alias("_kw_pos"),
     ).with_columns(
         _first_match(pl.col("_q"), QUALIFIERS).fill_null("exact").alias("qualifier"),
         pl.coalesce(

@@ -262,9 +262,9 @@ QUALIFIERS = [  # (pattern on the lowercased qualifier, value)
     (r"^(?:менее|меньше|less|under|up\s+to)", "less_than"),
 ]  # fmt: skip
 
-# The nearest of these words before a figure decides its metric.
+# The nearest of these words before a figure decides its metric (the last to end before it).
 METRIC_KEYWORD = (
-    r"(?i)(?s).*\b(?P<kw>товарооборот\w*|товарообмен\w*|торгов\w*\s+оборот\w*|объем\w*\s+торговли|"
+    r"(?i)\b(?:товарооборот\w*|товарообмен\w*|торгов\w*\s+оборот\w*|объем\w*\s+торговли|"
     r"взаимн\w+\s+торговл\w*|торговл\w*|экспорт\w*|импорт\w*|trade|exports?|imports?|"
     r"инвестиц\w*|инвестир\w*|инвестор\w*|вложени\w*|влож(?:ил|ат|ит|ат)\w*|капиталовложени\w*|invest\w*|FDI|"
     r"соглашени\w*|контракт\w*|сделк\w*|покупк\w*|приобретени\w*|закупк\w*|поставк\w*|проект\w*|"
