@@ -12,6 +12,7 @@ import polars as pl
 
 from orchestration.extract.patterns import (
     DATE_PATTERNS,
+    DATELINE_BEFORE,
     MONTHS_EN,
     MONTHS_RU,
     NUMBER_WORDS,
@@ -70,6 +71,8 @@ def _matches(sentences: pl.LazyFrame, kind: str, pattern: str) -> pl.LazyFrame:
         group("rel").str.to_lowercase().alias("rel"),
         pl.coalesce(group("wd"), group("wd2")).str.to_lowercase().alias("wd"),
         pl.col("sentence").str.slice(pl.col("match_end"), 20).alias("_after"),
+        # "ASTANA, Dec 3 (Reuters) -", "МОСКВА, 12 ноября. /ТАСС/.": the filing date, not an event's
+        pl.col("sentence").str.slice(0, pl.col("match_start")).str.contains(DATELINE_BEFORE).alias("is_dateline"),
     )
 
 
@@ -181,5 +184,5 @@ def date_mentions(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFr
     )
     return resolved.filter(pl.col("start_date").is_not_null()).select(
         "document_id", "sentence_index", "paragraph_index", "pos", "match_end", "kind", "match",
-        "start_date", "end_date", "precision", "explicit_year",
+        "start_date", "end_date", "precision", "explicit_year", "is_dateline",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from orchestration.extract.patterns import LOCATION_BEFORE, TOPIC_BEFORE
+from orchestration.extract.patterns import LOCATION_BEFORE, SOURCE_AFTER, SOURCE_BEFORE, TOPIC_BEFORE, VISITOR_BEFORE
 from orchestration.extract.text import locate
 from orchestration.reference import Reference
 
@@ -37,9 +37,15 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             pl.col("match_start").alias("pos"),
             (pl.col("char_start") + pl.col("match_start")).cast(pl.Int32).alias("char_start"),
             (pl.col("char_start") + pl.col("match_end")).cast(pl.Int32).alias("char_end"),
-            # "по Корейскому полуострову и Афганистану": a topic's coordinate is a topic too
+            # "по Корейскому полуострову и Афганистану": a topic's coordinate is a topic too; the
+            # source of a statement (", the Kremlin said", "сообщили в Кремле") is no party either
             (
                 pl.col("_before").str.contains(TOPIC_BEFORE)
+                | (
+                    pl.col("_before").str.contains(SOURCE_BEFORE)
+                    & pl.col("sentence").str.slice(pl.col("match_end"), 40).str.contains(SOURCE_AFTER)
+                )
+                | (pl.col("_before").str.contains(r"(?i)(?:сообщ\w+|заявил\w*|according\s+to)\s+(?:в\s+|во\s+|the\s+)?$"))
                 | (
                     pl.col("_before").str.contains(TOPIC_BEFORE).shift(1).over(by, order_by="match_start").fill_null(False)
                     & pl.col("sentence")
@@ -50,6 +56,8 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
                     .str.contains(r"(?i)^\s*(?:,|и|или|а\s+также|and|or)\s*$")
                 )
             ).alias("is_topic"),
+            # "visit by Chinese President …", "визит президента Казахстана": the visitor's side
+            pl.col("_before").str.contains(VISITOR_BEFORE).alias("is_visitor"),
             # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart
             pl.col("_before").str.contains(r"(?i)(?:\bс|\bсо|\bwith)\s+(?:[\w-]+\s+){0,3}$").alias("is_counterpart"),
             (

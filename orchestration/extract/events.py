@@ -268,7 +268,17 @@ def extract_events(
             pl.col("entity_id").filter(pl.col("entity_type") == "actor").unique().alias("officials"),
             pl.col("is_head_of_state").any().alias("has_head_of_state"),
             pl.col("country").filter(pl.col("is_location")).first().alias("location_country"),
-            pl.col("country").filter(pl.col("pos") > pl.col("trigger_pos")).first().alias("first_after"),
+            # "посетил Таджикистан": the place visited; not the visitor ("visit by Chinese President",
+            # "визит Токаева", "визит президента Казахстана")
+            pl.col("country")
+            .filter(
+                (pl.col("pos") > pl.col("trigger_pos"))
+                & (pl.col("entity_type") == "country")
+                & (pl.col("kind") != "adjective")
+                & ~pl.col("is_visitor")
+            )
+            .first()
+            .alias("first_after"),
             pl.col("country").filter(pl.col("kind") == "metonym").first().alias("metonym_country"),
         )
     )
@@ -323,7 +333,7 @@ def extract_events(
         )
     )
     segment_dates = (
-        _clause_owner(dates.filter(pl.col("precision") != "year"), triggers, sentences)
+        _clause_owner(dates.filter((pl.col("precision") != "year") & ~pl.col("is_dateline")), triggers, sentences)
         .sort("pos")
         .group_by("trigger_id")
         .agg(pl.col("start_date", "end_date", "precision").first())
@@ -335,7 +345,7 @@ def extract_events(
     sentence_dates = (
         # "прибывший накануне в Пекин …, провел переговоры": a relative day inside the sentence dates
         # its own event only; opening the sentence ("The day before, …") it dates the whole of it
-        dates.filter((pl.col("precision") != "year") & ((pl.col("kind") != "relative_day") | (pl.col("pos") <= 3)))
+        dates.filter((pl.col("precision") != "year") & ((pl.col("kind") != "relative_day") | (pl.col("pos") <= 3)) & ~pl.col("is_dateline"))
         .sort("pos")
         .group_by(by)
         .agg(pl.col("start_date").first().alias("_s_start"), pl.col("end_date").first().alias("_s_end"))

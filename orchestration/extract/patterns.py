@@ -68,6 +68,8 @@ WEEKDAYS = {
     "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
     "понедельник": 1, "вторник": 2, "среду": 3, "четверг": 4, "пятницу": 5, "субботу": 6, "воскресенье": 7,
 }  # fmt: skip
+# What precedes a dateline's date: the city in capitals ("ASTANA, Dec 3 (Reuters)", "МОСКВА, 12 ноября.")
+DATELINE_BEFORE = r"^[A-ZА-ЯЁ][A-ZА-ЯЁ'’. -]{2,},\s*$"
 RELATIVE_DAYS = {
     "накануне": -1, "вчера": -1, "the day before": -1, "the previous day": -1, "yesterday": -1,
     "днем ранее": -1, "днём ранее": -1, "сегодня": 0, "today": 0, "в тот же день": 0,
@@ -102,7 +104,7 @@ EVENT_TRIGGERS: list[tuple[str, str, str]] = [
     ("meeting", "event", r"\bпринял(?:а|и)?\s+(?:также\s+|тоже\s+|же\s+)?[\w-]+|\b(?:received|hosted)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?[A-Z][\w.-]+"),
     ("visit", "planned", r"(?i)\bпосет(?:ит|ят)\b|\bприбудет\b|\bотправит(?:ся|ь)\s+с\s+\w*\s*визитом\b|\bwill\s+visit\b|\bupcoming\s+visit\b|\bplans\s+to\s+visit\b"),
     ("visit", "series", r"(?i)\bвизит(?:ы|ов|ами|ах)\b"),
-    ("visit", "event", r"(?i)\b(?:state|official|working)\s+visit\b|\bvisit(?:ed|ing)?\b(?:\s+to)?|\barrived\s+in\b"),
+    ("visit", "event", r"(?i)\b(?:state|official|working)\s+visit\b|\bvisit(?:ed|ing)?\b(?:\s+to)?|\barrived\s+in\b|\btravell?(?:ed|s|ing)?\s+to\b"),
     # "саммита «Центральная Азия-Россия»", "заседания Совета глав государств СНГ"
     ("summit", "event", r"(?i)\bсаммит(?:а|е|ом|у)?\b|\bзаседани\w+\s+(?:Совета\s+глав\w*|Высшего\s+\w+\s+совета)|\bsummit\b"),
     ("summit", "series", r"(?i)\bсаммит(?:ы|ов|ах|ами)\b|\bsummits\b"),
@@ -140,7 +142,9 @@ PLANNED_BEFORE = (
     r"приблизил\w*\s+к|договорил\w*\s+о|состоится|пройд[её]т|подготовк\w*\s+к|пригласил\w*|приглашени\w*|"
     r"намеча\w+|начн(?:ет|ут|ёт)|станет|будет|будут|запланирован\w*|совершит|совершат|проведет|проведут|"
     r"проведёт|завершат|завершит|"
-    r"will|plans?\s+to|planned|upcoming|expected|intends?\s+to|scheduled|invit\w+|is\s+due\s+to|are\s+due\s+to|"
+    r"will|would\s+(?:travel|visit|go|fly|attend|hold|meet|sign|pay)|plans?\s+to|planned|upcoming|expected|intends?\s+to|"
+    r"scheduled|invit\w+|is\s+due\s+to|are\s+due\s+to|next\s+(?:week|month|year)|later\s+this\s+(?:week|month|year)|"
+    r"в\s+следующ\w+\s+(?:месяц\w*|недел\w*|году)|в\s+ближайш\w+|"
     r"preparations?\s+for|ahead\s+of)\b[^.]{0,50}$"
     # a headline's infinitive is its future: "Putin To Pay Official Visit To Kyrgyzstan"
     r"|(?-i:\bTo\s+(?:Pay|Make|Hold|Visit|Attend|Host|Sign|Meet)\b)[^.]{0,20}$"
@@ -149,7 +153,7 @@ PLANNED_BEFORE = (
 PLANNED_AFTER = (
     r"(?i)^[^.]{0,40}?\b(?:состоится|состоятся|пройд[её]т|пройдут|запланирован\w*|ожидается|намечен\w*|"
     r"встретится|встретятся|проведет|проведёт|проведут|подпишет|подпишут|обсудит|обсудят|примет\s+участие|"
-    r"примут\s+участие|посетит|посетят|отправится|прибудет|совершит|"
+    r"примут\s+участие|посетит|посетят|отправится|прибудет|совершит|next\s+(?:week|month|year)|"
     r"will\s+(?:take\s+place|be\s+held)|is\s+(?:scheduled|expected|due)|are\s+(?:scheduled|expected|due))"
 )
 # Between a planned trigger and a later one in the sentence, a verb in the past makes the later
@@ -157,10 +161,10 @@ PLANNED_AFTER = (
 PAST_VERB = r"(?i)\b\w+(?:ли|ла|лся|лась|лись)\b|\b(?:signed|met|held|hosted|received|visited|was|were|had)\b"
 NEGATED_BEFORE = r"(?i)\b(?:не\s+состоял\w*|не\s+будет|не\s+подписал\w*|отмен\w+|отложен\w*|отказал\w*\s+от|not|cancel\w*|postpon\w+)\b[^.]{0,25}$"
 HYPOTHETICAL_BEFORE = r"(?i)\b(?:возможн\w*|если|мог(?:ут|ли|ла|ло)?\s+бы|может|могут|would|could|might|if)\b[^.]{0,30}$"
-# Vague periods make a trigger a summary, not an event: "с которыми он встречался за последние
-# несколько месяцев", "regularly".
 # Talks that go on, not an event that happened: "ведутся переговоры об организации…"
 ONGOING_BEFORE = r"(?i)\b(?:ведут\w*|вед[её]т\w*|продолжа\w+|идут|идет|ид[её]т|are\s+(?:holding|conducting)|ongoing|continuing)\s+$"
+# Vague periods make a trigger a summary, not an event: "с которыми он встречался за последние
+# несколько месяцев", "regularly".
 GENERIC_PERIOD = r"(?i)\b(?:за\s+последн\w+\s+(?:несколько\s+)?(?:месяц|лет|год|недел|время)\w*|регулярно|неоднократно|в\s+последнее\s+время|regularly|repeatedly)\b"
 
 # "двухдневного визита", "a three-day state visit"
@@ -178,7 +182,12 @@ CLAUSE_BREAK = (
     r"(?i);|,\s*(?:но|тогда\s+как|затем|после\s+чего|поскольку|так\s+как|while|whereas|and\s+then|then|because)\s"
     # "а" and "as", but not "а также" or "as well as"
     r"|,\s*а\s+(?:[^т\s]|т[^а])|,\s*as\s+(?:[^w\s]|w[^e])"
+    # who said it is not a party: ", сообщили в Кремле", ", according to"
+    r"|,\s*(?:сообщ\w+|переда[её]т|говорится|заявил\w*|according\s+to)\s"
 )
+# The source of a statement is not a party to what it reports: ", the Kremlin said", "сообщили в Кремле"
+SOURCE_BEFORE = r"(?i)(?:,\s*(?:the\s+)?|(?:сообщ\w+|заявил\w*|говорится\s+в\s+\w+|according\s+to)\s+(?:в\s+|во\s+|the\s+)?(?:[\w-]+\s+){0,2}?)$"
+SOURCE_AFTER = r"(?i)^\s*(?:['’]s\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|reported|reports|announced|told|сообщил\w*|заявил\w*)\b"
 
 # Words that point back to parties named before: "По итогам переговоров, президенты подписали"
 ANAPHORA = (
@@ -322,9 +331,13 @@ TOPIC_BEFORE = (
     r"\b(?:ситуаци|кризис|конфликт|войн|урегулировани|перемири|мир|прекращени\w*\s+огня|"
     r"war|conflict|crisis|ceasefire|cease-fire|peace|settlement|situation)\w*\s+(?:в|во|на|вокруг|in|around))\s*$"
 )
+# Whose visit it is: "visit by Chinese President", "визит президента Казахстана"
+VISITOR_BEFORE = r"(?i)(?:\bby|\bof|президент\w*|премьер\w*|глав\w*|лидер\w*|министр\w*|председател\w*|president|leader|minister)\s+$"
 # Locating prepositions: "в Москву", "в Кремле", "на Аляске", "in Washington", "to Astana"
 LOCATION_BEFORE = (
     r"(?i)(?:\bв|\bво|\bна|\bin|\bto|\bat|\b(?:city|town|capital|resort|port)\s+of|\bгород\w*|\bстолиц\w*)\s*$"
     # a dateline: "TIANJIN, China, Sept 1 (Reuters)", "SAMARKAND, Uzbekistan (AP)"
     r"|(?-i:^[A-ZА-ЯЁ][A-ZА-ЯЁ'’. -]{2,},\s*$)"
+    # the dateline's city itself opens the text: nothing before it
+    r"|^$"
 )

@@ -332,3 +332,20 @@ def test_weekdays_count_back_from_the_article_date(reference):
     assert talks["start_date"] == date(2025, 12, 2)
     (call,) = occurred(run(reference, "В понедельник Путин провел телефонный разговор с Мирзиёевым.")).to_dicts()
     assert (call["event_type"], call["start_date"]) == ("phone_call", date(2025, 12, 1))
+
+
+def test_wire_copy_dateline_attribution_and_reported_future(reference):
+    body = (
+        "ASTANA, Dec 3 (Reuters) - Kazakhstan and China signed 12 agreements worth more than $10 billion on "
+        "Tuesday during a state visit by Chinese President Xi Jinping, the Kremlin said. The Kremlin said "
+        "Putin would travel to Dushanbe next month for a CIS summit."
+    )
+    frames = run(reference, body, language="en")
+    events = occurred(frames)
+    visit = events.filter(pl.col("event_type") == "visit").row(0, named=True)
+    assert (visit["participant_countries"], visit["host_country"], visit["visit_level"]) == (["CN", "KZ"], "KZ", "state")
+    signing = events.filter(pl.col("event_type") == "agreement_signing").row(0, named=True)
+    assert (signing["participant_countries"], signing["documents_signed"], signing["start_date"]) == (["CN", "KZ"], 12, date(2025, 12, 2))
+    assert not events.filter(pl.col("participant_countries").list.contains("TJ")).height
+    (deal,) = frames["figure_mentions"].to_dicts()
+    assert (deal["metric"], deal["countries"], deal["qualifier"]) == ("deal_value", ["CN", "KZ"], "more_than")
