@@ -14,6 +14,8 @@ CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 # Particles inside foreign names that never decline ("Лула да Силва", "фон дер Ляйен").
 NAME_PARTICLES = {"да", "де", "дер", "фон", "ван", "ди", "дель", "ла", "ле", "бин", "аль", "эль", "ибн", "оглы", "кызы"}
 VOWELS = "аеёиоуыэюя"
+# Cities open wire copy in capitals ("ASTANA, Nov 12 (Reuters)", "МОСКВА, 12 ноября. /ТАСС/.")
+DATELINE_KINDS = {"capital", "place"}
 
 
 @functools.cache
@@ -183,6 +185,8 @@ def russian_forms(alias: str, entity_type: str, kind: str) -> set[str]:
             # pymorphy guesses foreign place names poorly ("Эр-Рияд" as a plural, "Сиань" as
             # feminine): the regular declension by ending adds "Эр-Рияде", "Сиане"
             forms |= name_word_forms(alias)
+    if kind in DATELINE_KINDS and len(alias.split()) <= 2:
+        forms.add(alias.upper())  # a wire dateline: "МОСКВА, 12 ноября. /ТАСС/."
     # Media write "е" for "ё" as often as not; and a lowercase alias starts sentences too.
     forms |= {f.replace("ё", "е").replace("Ё", "Е") for f in forms}
     forms |= {f[:1].upper() + f[1:] for f in forms if f[:1].islower()}
@@ -193,4 +197,6 @@ def english_forms(alias: str, entity_type: str, kind: str) -> set[str]:
     forms = {alias, alias + "'s", alias + "\u2019s"}
     if alias[:1].islower():
         forms.add(alias[:1].upper() + alias[1:])
+    if kind in DATELINE_KINDS:
+        forms.add(alias.upper())  # a wire dateline: "ASTANA, Nov 12 (Reuters)"
     return forms
