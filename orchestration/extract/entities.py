@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from orchestration.extract.patterns import LOCATION_BEFORE, SOURCE_AFTER, SOURCE_BEFORE, TOPIC_BEFORE, VISITOR_BEFORE
+from orchestration.extract.patterns import (
+    LOCATION_BEFORE,
+    SOURCE_AFTER,
+    SOURCE_BEFORE,
+    SOURCE_NAMED_AFTER,
+    TOPIC_BEFORE,
+    VISITOR_BEFORE,
+)
 from orchestration.extract.text import locate
 from orchestration.reference import Reference
 
@@ -45,7 +52,7 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
                     pl.col("_before").str.contains(SOURCE_BEFORE)
                     & pl.col("sentence").str.slice(pl.col("match_end"), 40).str.contains(SOURCE_AFTER)
                 )
-                | (pl.col("_before").str.contains(r"(?i)(?:сообщ\w+|заявил\w*|according\s+to)\s+(?:в\s+|во\s+|the\s+)?$"))
+                | pl.col("_before").str.contains(SOURCE_NAMED_AFTER)
                 | (
                     pl.col("_before").str.contains(TOPIC_BEFORE).shift(1).over(by, order_by="match_start").fill_null(False)
                     & pl.col("sentence")

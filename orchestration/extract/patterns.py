@@ -186,7 +186,10 @@ CLAUSE_BREAK = (
     r"|,\s*(?:сообщ\w+|переда[её]т|говорится|заявил\w*|according\s+to)\s"
 )
 # The source of a statement is not a party to what it reports: ", the Kremlin said", "сообщили в Кремле"
-SOURCE_BEFORE = r"(?i)(?:,\s*(?:the\s+)?|(?:сообщ\w+|заявил\w*|говорится\s+в\s+\w+|according\s+to)\s+(?:в\s+|во\s+|the\s+)?(?:[\w-]+\s+){0,2}?)$"
+SOURCE_BEFORE = r"(?i),\s*(?:the\s+)?$"  # with SOURCE_AFTER: ", the Kremlin said"
+SOURCE_NAMED_AFTER = (  # "сообщили в пресс-службе Кремля", "говорится в сообщении МИД", "according to the Kremlin"
+    r"(?i)(?:сообщ\w+|заявил\w*|говорится\s+в\s+\w+|переда[её]т|according\s+to)\s+(?:в\s+|во\s+|the\s+)?(?:[\w-]+\s+){0,2}$"
+)
 SOURCE_AFTER = r"(?i)^\s*(?:['’]s\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|reported|reports|announced|told|сообщил\w*|заявил\w*)\b"
 
 # Words that point back to parties named before: "По итогам переговоров, президенты подписали"
