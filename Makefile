@@ -7,7 +7,7 @@ VENV      := .venv
 # uv from PATH, else installed with pip (and run as a module, wherever pip put it).
 UV        := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean bench
 
 run: venv
 	$(VENV)/bin/attache refresh --source $(SOURCE) --warehouse $(WAREHOUSE)
@@ -21,10 +21,21 @@ lint: venv
 
 venv: $(VENV)/.synced
 
+# --compile-bytecode: every command starts faster when Python need not compile the
+# dependencies' modules (PYTHONDONTWRITEBYTECODE would make it do so on every start).
+# --inexact: never uninstall what another target added (natasha's DAWG-Python and
+# pymorphy3's dawg2-python share the `dawg_python` folder: removing one breaks the other).
 $(VENV)/.synced: uv.lock pyproject.toml
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --inexact --compile-bytecode
 	@touch $@
+
+# Speed and scale on a real corpus (BENCHMARKS.md): `make bench [CORPUS=dir] [BENCH_FLAGS=--skip-100k]`.
+CORPUS      ?= ../shared/corpus/news-ru
+BENCH_FLAGS ?=
+bench: venv
+	$(UV) sync --frozen --inexact --compile-bytecode --group bench
+	$(VENV)/bin/python -m benchmarks.bench --corpus $(CORPUS) $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .dagster_home

@@ -1,7 +1,7 @@
 """`attache`: refresh the warehouse, open the Dagster UI, query the marts.
 
     attache refresh [--source DIR] [--warehouse FILE] [--prune]   materialise every asset once
-    attache ui [--source DIR] [--warehouse FILE] [--port 3000]    Dagster UI + schedule + sensor
+    attache ui [--source DIR] [--warehouse FILE] [--port 3000] [--host 127.0.0.1]   Dagster UI
     attache sql "<query>" [--warehouse FILE]                      read-only SQL, printed as a table
     attache dashboard [--warehouse FILE] [--port 8050] [--host 127.0.0.1]   web dashboard on the marts
 
@@ -40,8 +40,21 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the warehouse lock
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
 # Statement types `attache sql` runs; everything else (writes, COPY, ATTACH, SET...) is refused.
+# DESCRIBE, SHOW, SUMMARIZE and VALUES parse as SELECT; EXPLAIN is checked by what it explains.
 READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA", "CALL"}
+EXPLAIN_PREFIX = re.compile(r"^\s*explain\s+(?:analy[sz]e\s+)?", re.IGNORECASE)
+# Behind the statement check, the connection itself cannot write: the file is opened
+# read-only, and no statement may touch other files or the network (COPY TO, ATTACH,
+# read_csv('/etc/...'), extension installs) or change a setting.
+READ_ONLY_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
 
 
 # dbt colours its log lines; the messages we relay are read in logs and pipes too.
@@ -116,7 +129,10 @@ def run_refresh(
 ) -> RefreshRun:
     """Run the refresh job once, in this process, against the Dagster instance in
     DAGSTER_HOME (so the run shows in `attache ui`). Raises RefreshError when it fails."""
-    ensure_dagster_home()
+    home = ensure_dagster_home()
+    from orchestration.progress import fast_run_history
+
+    fast_run_history(home)
     import dagster as dg
 
     from orchestration.assets import RAW_DOCUMENTS
@@ -218,7 +234,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not source_dir.is_dir():
         print(f"attache refresh: source folder {source_dir} does not exist", file=sys.stderr)
         return EXIT_USAGE
-    progress = sys.stdout.isatty()
+    # Progress lines go to stderr: shown when a person watches it, whatever stdout is.
+    progress = sys.stderr.isatty()
     if progress:
         print(f"refreshing {_display_path(warehouse)} from {_display_path(source_dir)}", file=sys.stderr)
     try:
@@ -268,10 +285,13 @@ def cmd_ui(args: argparse.Namespace) -> int:
     command = [
         executable, "dev",
         "-m", "orchestration.definitions",
-        "--host", "127.0.0.1",
+        "--host", args.host,
         "--port", str(args.port),
     ]  # fmt: skip
-    print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {home}); Ctrl-C stops it", file=sys.stderr)
+    if args.host not in LOOPBACK_HOSTS:
+        # The UI can launch runs and read every asset: say so when it leaves this machine.
+        print(f"attache ui: listening on {args.host}, reachable from other machines", file=sys.stderr)
+    print(f"Dagster UI on http://{args.host}:{args.port} (instance {home}); Ctrl-C stops it", file=sys.stderr)
     os.chdir(REPO_ROOT)
     os.execve(executable, command, env)
     return 0  # not reached
@@ -296,10 +316,10 @@ def cmd_sql(args: argparse.Namespace) -> int:
     if not statements:
         print("attache sql: no statement given", file=sys.stderr)
         return EXIT_USAGE
-    refused = [s.type.name for s in statements if s.type.name not in READ_ONLY_STATEMENTS]
+    refused = sorted({kind for s in statements if (kind := _refused_statement(s)) is not None})
     if refused:
         print(
-            f"attache sql is read-only: refused {', '.join(sorted(set(refused)))} statement "
+            f"attache sql is read-only: refused {', '.join(refused)} statement "
             "(use SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); the warehouse is written only by "
             "`attache refresh`",
             file=sys.stderr,
@@ -307,18 +327,41 @@ def cmd_sql(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     width = shutil.get_terminal_size((160, 40)).columns
     try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
+        with duckdb.connect(str(warehouse), read_only=True, config=READ_ONLY_CONFIG) as con:
             for statement in statements:
                 relation = con.sql(statement.query)
                 if relation is not None:
                     relation.show(max_width=width, max_rows=args.max_rows)
     except duckdb.Error as error:
         message = str(error)
-        if "read-only" in message:
-            message = f"read-only warehouse: {message}"
+        if "read-only" in message or "disabled by configuration" in message or "locked" in message:
+            message = f"read-only warehouse, no file or network access, no settings: {message}"
         print(f"attache sql: {message}", file=sys.stderr)
         return EXIT_FAILED
     return 0
+
+
+def _refused_statement(statement) -> str | None:
+    """The type of a statement `attache sql` must not run (None when it may run).
+
+    EXPLAIN ANALYZE executes what it explains, so an EXPLAIN is judged by its statement."""
+    import duckdb
+
+    kind = statement.type.name
+    if kind not in READ_ONLY_STATEMENTS:
+        return kind
+    if kind != "EXPLAIN":
+        return None
+    explained = EXPLAIN_PREFIX.sub("", statement.query, count=1)
+    if explained == statement.query:
+        return "EXPLAIN (of a statement it cannot tell)"
+    try:
+        inner = duckdb.extract_statements(explained)
+    except duckdb.Error:
+        return "EXPLAIN (of a statement it cannot parse)"
+    kinds = [_refused_statement(s) for s in inner]
+    refused = next((k for k in kinds if k is not None), None)
+    return None if inner and refused is None else f"EXPLAIN {refused or ''}".strip()
 
 
 # --------------------------------------------------------------------------------------
@@ -390,6 +433,11 @@ def build_parser() -> argparse.ArgumentParser:
     ui = commands.add_parser("ui", help="Dagster UI on 127.0.0.1, with the schedule and the sensor")
     add_paths(ui)
     ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
     ui.set_defaults(handler=cmd_ui)
 
     sql = commands.add_parser("sql", help="run read-only SQL on the warehouse and print a table")

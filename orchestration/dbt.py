@@ -4,12 +4,26 @@ The manifest (`dbt_project/target/manifest.json`) is prepared once and reused: `
 runs only when the manifest is missing or older than a file of the project (or on every
 load under `dagster dev`, the dagster-dbt development idiom). Importing this module does
 no work.
+
+A full build runs dbt in this process (dbtRunner) rather than as a `dbt` subprocess: the
+subprocess would import dbt a second time and dagster-dbt would first run `dbt --version`
+and load the project's macros for an adapter handle, several seconds of a refresh that
+is otherwise short. Its result events go through dagster-dbt's own conversion, so the
+Dagster events (materializations, asset checks) are those of `DbtCliResource.cli`, which
+still runs a subset that the UI selects. When no raw table and no file of the dbt project
+changed since the published marts were built, the build is skipped altogether.
 """
 
 
+import datetime as dt
 import fcntl
+import hashlib
+import logging
+import os
+import queue
 import shutil
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +37,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration import landing
 from orchestration.progress import report
 from orchestration.resources import WarehouseResource
 
@@ -112,6 +127,139 @@ def make_dbt_resource(project: DbtProject) -> DbtCliResource:
     return DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
 
 
+def project_digest(project_dir: Path) -> str:
+    """sha256 over the dbt project's own files (models, seeds, macros, tests, configuration)
+    and the dbt version: marts built by another digest are rebuilt."""
+    from dbt.version import __version__ as dbt_version
+
+    digest = hashlib.sha256(f"dbt {dbt_version}\n".encode())
+    for path in sorted(_project_files(project_dir)):
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class _SkippedBuildFilter(logging.Filter):
+    """Drops Dagster's warning, one per blocking dbt test, that a step "emitted no result"
+    for it: expected, and only noise, when the build is skipped because nothing changed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Blocking asset check") and "emitted no result" in message)
+
+
+_SKIPPED_BUILD_FILTER = _SkippedBuildFilter()
+# Where Dagster's execution plan logs that warning.
+_PLAN_LOGGER = "dagster._core.execution.plan.active"
+
+
+# dbt events that carry one node's result (the ones dagster-dbt turns into Dagster events).
+_RESULT_EVENTS = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"}
+_BUILT_RESOURCE_TYPES = {"model", "seed", "snapshot", "test"}
+_PROGRESS_STEPS = 10  # progress lines per build, at most
+_BUILD_THREADS = max(2, min(4, os.cpu_count() or 1))
+_FINISHED = object()
+
+
+class DbtBuildFailed(RuntimeError):
+    """`dbt build` (run in this process) reported an error or a failing test."""
+
+
+def build_in_process(
+    context: dg.AssetExecutionContext, project: DbtProject, target_path: Path
+) -> Iterator[Any]:
+    """`dbt build` of the whole project with dbtRunner, in a worker thread; yields the Dagster
+    events of each node as it finishes and reports progress. Raises DbtBuildFailed."""
+    from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+    from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    total = sum(
+        1 for node in manifest["nodes"].values() if node["resource_type"] in _BUILT_RESOURCE_TYPES
+    )
+    target = project.project_dir / target_path
+    events: queue.Queue = queue.Queue()
+    errors: list[str] = []
+
+    def on_event(message) -> None:  # called on dbt's threads: only queue or collect here
+        if message.info.name in _RESULT_EVENTS:
+            events.put(msg_to_dict(message))
+        elif message.info.level == "error" and message.info.msg:
+            errors.append(message.info.msg)
+
+    outcome: dict[str, Any] = {}
+
+    def invoke() -> None:
+        try:
+            outcome["result"] = dbtRunner(callbacks=[on_event]).invoke(
+                [
+                    "build",
+                    "--project-dir", str(project.project_dir),
+                    "--profiles-dir", str(project.profiles_dir),
+                    "--target-path", str(target),
+                    "--log-path", str(target),
+                    "--quiet",
+                    "--no-send-anonymous-usage-stats",
+                    # Nodes overlap their waits (commits, file writes): a third faster on
+                    # two cores; the profile's single thread stays for everything else.
+                    "--threads", str(_BUILD_THREADS),
+                ]
+            )  # fmt: skip
+        except BaseException as error:  # dbtRunner catches nearly everything; keep the rest
+            outcome["error"] = error
+        finally:
+            events.put(_FINISHED)
+
+    worker = threading.Thread(target=invoke, name="dbt-build", daemon=True)
+    worker.start()
+    done, step = 0, max(1, total // _PROGRESS_STEPS)
+    try:
+        while (raw := events.get()) is not _FINISHED:
+            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+            yield from event.to_default_asset_events(
+                manifest=manifest,
+                dagster_dbt_translator=translator,
+                context=context,
+                target_path=target,
+                project=project,
+            )
+            done += 1
+            if done % step == 0 and done < total:
+                report(context.log, f"dbt build: {done}/{total} models, seeds and tests")
+    finally:
+        worker.join()
+        _close_dbt_database()
+
+    if "error" in outcome:
+        raise DbtBuildFailed(f"dbt build failed: {outcome['error']}") from outcome["error"]
+    result = outcome["result"]
+    if not result.success:
+        failed = [
+            f"{node.node.unique_id}: {node.status} {node.message or ''}".strip()
+            for node in getattr(result.result, "results", None) or []
+            if str(node.status) in {"error", "fail", "runtime error"}
+        ]
+        details = failed or errors or ([str(result.exception)] if result.exception else [])
+        raise DbtBuildFailed("dbt build failed:\n" + "\n".join(details or ["(no message)"]))
+
+
+def _close_dbt_database() -> None:
+    """Close the DuckDB database dbt-duckdb opened in this process.
+
+    dbt-duckdb keeps its connection (to the working copy) open after the invocation. Left
+    open, it would hold the published file's inode after the rename, and DuckDB's instance
+    cache would hand that stale database to the next run's connections to the working-copy
+    path. dbt-duckdb has no public call that closes it, hence the class attribute."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    DuckDBConnectionManager.close_all_connections()
+    if environment is not None:
+        environment.close()
+
+
 def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     """One multi-asset over every model and seed of the project; its tests are asset checks."""
 
@@ -128,10 +276,34 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     def dbt_build(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ):
-        """`dbt build` (seeds, models and their tests) against the run's working copy."""
+        """`dbt build` (seeds, models and their tests) against the run's working copy; skipped
+        when neither the raw tables nor the dbt project changed since the marts were built."""
+        if context.is_subset:
+            # A selection from the UI: dagster-dbt's CLI invocation turns it into dbt's
+            # --select; the marts as a whole are not known to be current afterwards.
+            report(context.log, "dbt build: the selected models and tests on the working copy")
+            with warehouse.dbt_environment():
+                yield from dbt.cli(["build"], context=context, target_path=BUILD_TARGET_PATH).stream()
+            return
+
+        digest = project_digest(project.project_dir)
+        with warehouse.connect() as con:
+            current = landing.marts_are_current(con, digest)
+        if current:
+            warehouse.nothing_to_publish()
+            logging.getLogger(_PLAN_LOGGER).addFilter(_SKIPPED_BUILD_FILTER)  # idempotent
+            report(
+                context.log,
+                "dbt build: skipped, no raw table and no file of the dbt project changed since "
+                "the published marts were built",
+            )
+            return
+
         report(context.log, "dbt build: seeds, models and tests on the working copy")
         with warehouse.dbt_environment():
-            yield from dbt.cli(["build"], context=context, target_path=BUILD_TARGET_PATH).stream()
+            yield from build_in_process(context, project, BUILD_TARGET_PATH)
+        with warehouse.connect() as con:
+            landing.record_marts_built(con, digest, dt.datetime.now(dt.UTC).replace(tzinfo=None))
         report(context.log, "dbt build: every model and test passed")
 
     return dbt_build

@@ -35,7 +35,12 @@ RAW_SCHEMA = "raw"
 
 # Columns the landing adds to what ingest/extract produce (see the end of schemas.py).
 LANDING_COLUMNS: dict[str, dict[str, pl.DataType]] = {
-    "documents": {"ingested_at": pl.Datetime("us"), "extractor_version": pl.String},
+    "documents": {
+        "ingested_at": pl.Datetime("us"),
+        "extractor_version": pl.String,
+        # When the document's rows in the extracted tables were last replaced (NULL: never).
+        "extracted_at": pl.Datetime("us"),
+    },
     "ingest_errors": {"recorded_at": pl.Datetime("us")},
     "source_files": {
         "ingested_at": pl.Datetime("us"),
@@ -87,27 +92,91 @@ def table_ref(table: str) -> str:
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema `raw` and its tables; add columns that a newer schemas.py declares."""
+    """Create schema `raw` and its tables; add columns that a newer schemas.py declares.
+
+    Runs at every connection, so the catalog is read once for all tables."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = ?",
+        [RAW_SCHEMA],
+    ).fetchall():
+        existing.setdefault(table, set()).add(column)
     for table, columns in RAW_TABLES.items():
-        column_sql = ", ".join(
-            f"{quote_identifier(name)} {duckdb_type(dtype)}" for name, dtype in columns.items()
-        )
-        con.execute(f"create table if not exists {table_ref(table)} ({column_sql})")
-        existing = {
-            row[0]
-            for row in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ?",
-                [RAW_SCHEMA, table],
-            ).fetchall()
-        }
+        if table not in existing:
+            column_sql = ", ".join(
+                f"{quote_identifier(name)} {duckdb_type(dtype)}" for name, dtype in columns.items()
+            )
+            con.execute(f"create table if not exists {table_ref(table)} ({column_sql})")
+            continue
         for name, dtype in columns.items():
-            if name not in existing:
+            if name not in existing[table]:
                 con.execute(
                     f"alter table {table_ref(table)} add column "
                     f"{quote_identifier(name)} {duckdb_type(dtype)}"
                 )
+    ensure_build_state(con)
+
+
+# --------------------------------------------------------------------------------------
+# Build state: lets a refresh skip `dbt build` when the marts are already current.
+#
+# `raw_version` counts the transactions that changed a raw table; after a full, passing
+# `dbt build`, the number it was built from and a digest of the dbt project are recorded
+# beside it. The state lives in the warehouse file itself, so it is published (or
+# discarded) atomically with the marts it describes.
+
+STATE_SCHEMA = "attache_state"
+BUILD_STATE = f"{STATE_SCHEMA}.build_state"
+
+
+def ensure_build_state(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {STATE_SCHEMA}")
+    con.execute(
+        f"""
+        create table if not exists {BUILD_STATE} (
+            raw_version BIGINT not null,
+            marts_raw_version BIGINT,
+            marts_project_digest VARCHAR,
+            marts_built_at TIMESTAMP
+        )
+        """
+    )
+    # A warehouse from before the state existed starts at version 0 with no marts recorded.
+    con.execute(
+        f"insert into {BUILD_STATE} (raw_version) "
+        f"select 0 where not exists (select 1 from {BUILD_STATE})"
+    )
+
+
+def note_raw_changed(con: duckdb.DuckDBPyConnection) -> None:
+    """Record that a raw table changed (call inside the transaction that changed it)."""
+    con.execute(f"update {BUILD_STATE} set raw_version = raw_version + 1")
+
+
+def marts_are_current(con: duckdb.DuckDBPyConnection, project_digest: str) -> bool:
+    """True when the marts were built, by this dbt project, from the raw tables as they are."""
+    rows = con.execute(
+        f"""
+        select
+            s.marts_raw_version = s.raw_version and s.marts_project_digest = ?,
+            (select count(*) from duckdb_tables() where schema_name = 'marts')
+        from {BUILD_STATE} as s
+        """,
+        [project_digest],
+    ).fetchall()
+    return bool(rows) and bool(rows[0][0]) and rows[0][1] > 0
+
+
+def record_marts_built(
+    con: duckdb.DuckDBPyConnection, project_digest: str, now: dt.datetime
+) -> None:
+    """Record that a full `dbt build` (models and tests) passed on the current raw tables."""
+    con.execute(
+        f"update {BUILD_STATE} set marts_raw_version = raw_version, "
+        "marts_project_digest = ?, marts_built_at = ?",
+        [project_digest, now],
+    )
 
 
 @contextmanager
@@ -274,7 +343,9 @@ def land_ingest(
             con.execute(
                 f"""
                 create or replace temp table previous_documents as
-                select document_id, ingested_at, extractor_version, {_content_key("d")} as content_key
+                select
+                    document_id, ingested_at, extractor_version, extracted_at,
+                    {_content_key("d")} as content_key
                 from {docs_ref} as d
                 where source_name in (select source_name from affected_files)
                 """
@@ -287,6 +358,8 @@ def land_ingest(
                     coalesce(p.ingested_at, ?) as ingested_at,
                     case when p.content_key = {_content_key("l")} then p.extractor_version end
                         as extractor_version,
+                    case when p.content_key = {_content_key("l")} then p.extracted_at end
+                        as extracted_at,
                     p.document_id is not null as was_present,
                     p.content_key = {_content_key("l")} as text_unchanged
                 from landed_documents as l
@@ -340,6 +413,8 @@ def land_ingest(
             ).fetchall()[0]
             for temp in ("previous_documents", "landing_documents", "stale_documents"):
                 con.execute(f"drop table {temp}")
+            if affected.height:
+                note_raw_changed(con)
 
     return IngestLanding(
         new_documents=counts[0],
@@ -373,7 +448,7 @@ def read_documents_for_extraction(
         return query_frame(
             con,
             f"""
-            select * exclude (raw_text, ingested_at, extractor_version)
+            select * exclude (raw_text, ingested_at, extractor_version, extracted_at)
             from {table_ref("documents")}
             where document_id in (select document_id from batch_ids)
             order by document_id
@@ -386,9 +461,12 @@ def replace_extracted(
     document_ids: Sequence[str],
     extracted: dict[str, pl.DataFrame],
     extractor_version: str,
+    now: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Swap the extracted rows of these documents for new ones, in one transaction, and mark
-    the documents as extracted with this version. Returns rows inserted per table."""
+    the documents as extracted with this version at `now` (default: the current UTC time).
+    Returns rows inserted per table."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     missing = set(schemas.EXTRACTED_TABLES) - set(extracted)
     if missing:
         raise ValueError(f"extract() returned no frame for {sorted(missing)}")
@@ -400,12 +478,22 @@ def replace_extracted(
         for table, schema in schemas.EXTRACTED_TABLES.items()
     }
     inserted: dict[str, int] = {}
+    if ids.is_empty():
+        return {table: 0 for table in frames}
     with transaction(con), registered(con, batch_ids=ids):
+        # Only documents extracted before (by another version) have rows to delete: on a
+        # first load this skips a scan of every extracted table per batch.
+        re_extracted = con.execute(
+            f"select count(*) from {table_ref('documents')} "
+            "where extractor_version is not null "
+            "and document_id in (select document_id from batch_ids)"
+        ).fetchall()[0][0]
         for table, frame in frames.items():
-            con.execute(
-                f"delete from {table_ref(table)} "
-                "where document_id in (select document_id from batch_ids)"
-            )
+            if re_extracted:
+                con.execute(
+                    f"delete from {table_ref(table)} "
+                    "where document_id in (select document_id from batch_ids)"
+                )
             with registered(con, extracted_rows=frame):
                 con.execute(
                     f"insert into {table_ref(table)} by name "
@@ -414,8 +502,9 @@ def replace_extracted(
                 )
             inserted[table] = frame.height
         con.execute(
-            f"update {table_ref('documents')} set extractor_version = ? "
+            f"update {table_ref('documents')} set extractor_version = ?, extracted_at = ? "
             "where document_id in (select document_id from batch_ids)",
-            [extractor_version],
+            [extractor_version, now],
         )
+        note_raw_changed(con)
     return inserted

@@ -16,6 +16,7 @@ from orchestration.progress import report
 from orchestration.publish import (
     WarehouseLock,
     WarehousePaths,
+    discard_working_copy,
     prepare_working_copy,
     publish_working_copy,
 )
@@ -70,6 +71,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     _lock: WarehouseLock | None = PrivateAttr(default=None)
     _published: bool = PrivateAttr(default=False)
+    _nothing_to_publish: bool = PrivateAttr(default=False)
 
     @property
     def paths(self) -> WarehousePaths:
@@ -86,6 +88,7 @@ class WarehouseResource(dg.ConfigurableResource):
             raise
         self._lock = lock
         self._published = False
+        self._nothing_to_publish = False
         if context.log:
             origin = f"a copy of {paths.published}" if copied else "an empty database"
             report(context.log, f"working copy {paths.working_copy} starts from {origin}")
@@ -93,7 +96,12 @@ class WarehouseResource(dg.ConfigurableResource):
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is None:
             return
-        if not self._published and context.log and self.paths.working_copy.exists():
+        if self._nothing_to_publish and not self._published:
+            # The published file already holds what this run found: drop the copy.
+            discard_working_copy(self.paths)
+            if context.log:
+                report(context.log, f"nothing changed: {self.paths.published} is current")
+        elif not self._published and context.log and self.paths.working_copy.exists():
             report(
                 context.log,
                 f"run ended without publishing; {self.paths.published} is unchanged "
@@ -101,6 +109,12 @@ class WarehouseResource(dg.ConfigurableResource):
             )
         self._lock.release()
         self._lock = None
+
+    def nothing_to_publish(self) -> None:
+        """Mark this run as one that changed nothing the published warehouse holds (the dbt
+        build was skipped), so the end of the run discards the working copy."""
+        self._require_open_run()
+        self._nothing_to_publish = True
 
     def _require_open_run(self) -> WarehousePaths:
         if self._lock is None:

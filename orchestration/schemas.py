@@ -123,7 +123,7 @@ def conform(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
 SOURCE_FILES = {
     "source_name": pl.String,
     "size_bytes": pl.Int64,
-    "fingerprint": pl.String,  # sha256 hex of the file's bytes
+    "fingerprint": pl.String,  # sha256 hex of the file's bytes, or of the refusal for a file that is not read
 }
 
 # Columns added when landing, not produced by ingest/extract:

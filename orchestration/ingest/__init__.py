@@ -16,7 +16,6 @@ Limits (patch the module attribute to change them, e.g. in tests):
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from orchestration.ingest.files import (
     describe_os_error,
     fingerprint,
     list_candidates,
+    problem_fingerprint,
     read_text_file,
 )
 from orchestration.ingest.front_matter import split_front_matter
@@ -58,16 +58,22 @@ class IngestResult:
 def scan_source(source_dir: Path) -> pl.DataFrame:
     """One row per candidate file (schemas.SOURCE_FILES), sorted by source_name.
 
-    `fingerprint` is the sha256 of the file's bytes; it and `size_bytes` are NULL for a file
-    that cannot or must not be read (a symlink out of the folder, permission denied): such a
-    file never looks unchanged, so every refresh reports its error again.
+    `fingerprint` is the sha256 of the file's bytes. For a file that cannot or must not be
+    read (a symlink out of the folder, a pipe, permission denied) `size_bytes` is NULL and
+    `fingerprint` is `files.problem_fingerprint`: never the content, but stable while the
+    entry is unchanged, so an unchanged refusal is not re-landed (and the marts rebuilt) at
+    every refresh; its error row stays until the entry changes.
     """
     rows = []
     for candidate in list_candidates(Path(source_dir)):
         size, digest = None, None
-        if candidate.problem is None:
-            with contextlib.suppress(OSError):  # unreadable: NULL, and read_documents says why
+        if candidate.problem is not None:
+            digest = problem_fingerprint(candidate.path, candidate.problem)
+        else:
+            try:
                 size, digest = fingerprint(candidate.path)
+            except OSError as err:  # unreadable: read_documents says why
+                digest = problem_fingerprint(candidate.path, describe_os_error(err))
         rows.append({"source_name": candidate.source_name, "size_bytes": size, "fingerprint": digest})
     return pl.DataFrame(rows, schema=schemas.SOURCE_FILES)
 

@@ -175,6 +175,24 @@ def fingerprint(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+def problem_fingerprint(path: Path, problem: str) -> str:
+    """A sha256 that stands for a file which must not or cannot be read: of the reason and of
+    the entry itself (lstat, and a link's target path), never of the content.
+
+    It stays the same while nothing about the entry changes, so a refresh does not re-read
+    (and re-land) the same refusal every time; a fixed permission, a new link target or a
+    replaced file changes it, and the file is looked at again."""
+    parts = [problem]
+    try:
+        entry = os.lstat(path)
+        parts += [str(entry.st_mode), str(entry.st_size), str(entry.st_mtime_ns), str(entry.st_ino)]
+        if stat.S_ISLNK(entry.st_mode):
+            parts.append(os.readlink(path))
+    except OSError as err:  # gone or unreachable: the reason is all there is
+        parts.append(f"lstat failed: {err.strerror or err}")
+    return hashlib.sha256("\0".join(["attache: not read", *parts]).encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def describe_os_error(err: OSError) -> str:
     if isinstance(err, PermissionError):
         return "cannot read file: permission denied"

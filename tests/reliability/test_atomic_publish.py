@@ -124,3 +124,62 @@ def test_failed_refresh_exits_non_zero_from_the_command_line(tmp_path, capsys):
     assert exit_code != 0
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "w.duckdb").exists()
+
+
+VIEW_READER = textwrap.dedent(
+    """
+    import sys, duckdb
+    VIEW = "select (select count(*) from marts.dim_documents), (select count(*) from marts.fct_event_mentions)"
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    for command in sys.stdin:  # 'read' prints the view; 'reopen' opens the file anew first
+        if command.strip() == "reopen":
+            con.close()
+            con = duckdb.connect(sys.argv[1], read_only=True)
+        print(*con.execute(VIEW).fetchall()[0], flush=True)
+    """
+)
+
+
+def test_two_refreshes_at_once_under_a_reader(published, seeds_copy, dbt_manifest, file_digest):
+    """Two `attache refresh` processes started together while a reader holds the warehouse:
+    the second waits for the first (so only one of them finds the new article), both exit 0,
+    and the reader keeps its old view until it reopens the file."""
+    attache = Path(sys.executable).with_name("attache")
+    if not attache.exists():
+        pytest.skip("the attache console script is not installed in this environment")
+    reader = subprocess.Popen(
+        [sys.executable, "-c", VIEW_READER, str(published)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def ask(command: str) -> tuple[int, int]:
+        reader.stdin.write(command + "\n")
+        reader.stdin.flush()
+        return tuple(int(n) for n in reader.stdout.readline().split())
+
+    try:
+        before = ask("read")
+        (seeds_copy / "new_article.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        command = [str(attache), "refresh", "--source", str(seeds_copy), "--warehouse", str(published)]
+        refreshes = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [refresh.communicate(timeout=600) for refresh in refreshes]
+        for refresh, (out, err) in zip(refreshes, outputs, strict=True):
+            assert refresh.returncode == 0, err
+        summaries = sorted(out.strip().splitlines()[-1] for out, _ in outputs)
+        # One run landed the article; the other, which waited for the lock, found nothing new.
+        assert [" (1 new)" in s for s in summaries].count(True) == 1, summaries
+        assert [" (0 new)" in s for s in summaries].count(True) == 1, summaries
+
+        assert ask("read") == before  # the reader's file is the one it opened
+        after = ask("reopen")
+        assert after[0] == before[0] + 1 and after[1] > before[1]
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=60)
+    assert reader.returncode == 0, reader.stderr.read()
+    paths = WarehousePaths.for_file(published)
+    assert not paths.working_copy.exists()
+    assert _count_documents(published) == before[0] + 1

@@ -294,8 +294,52 @@ def test_symlink_outside_the_source_is_refused_and_never_read(tmp_path: Path):
     assert ARTICLE.strip() not in "".join(result.documents["raw_text"])
     # A link inside the folder is read (and here is a duplicate of the file it points to).
     assert result.duplicates["source_name"].to_list() == ["inside.txt"]
-    scanned = scan_source(source).filter(pl.col("source_name") == "link.txt")
-    assert scanned["fingerprint"].is_null().all()  # never read, so never "unchanged"
+    # Never read: the link's fingerprint is not that of the content it points to.
+    scanned = scan_source(source).filter(pl.col("source_name") == "link.txt").row(0, named=True)
+    assert scanned["size_bytes"] is None
+    assert scanned["fingerprint"] != hashlib.sha256(ARTICLE.encode()).hexdigest()
+
+
+def test_refused_entries_keep_their_fingerprint_until_they_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A refused file looks unchanged while it is (so its error is not re-landed at every
+    refresh), and looks changed once it is fixed, re-pointed or made readable."""
+    source = copy_samples(tmp_path / "source")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(ARTICLE, encoding="utf-8")
+    (source / "link.txt").symlink_to(outside / "secret.txt")
+    (source / "dangling.txt").symlink_to(source / "missing.txt")
+    os.mkfifo(source / "pipe.txt")
+
+    def prints() -> dict[str, str]:
+        return dict(scan_source(source).select("source_name", "fingerprint").iter_rows())
+
+    first = prints()
+    assert all(first.values()) and len(set(first.values())) == len(first)
+    (outside / "secret.txt").write_text(ARTICLE + "changed\n", encoding="utf-8")
+    assert prints() == first  # the outside content is never looked at
+
+    (source / "missing.txt").write_text(ARTICLE, encoding="utf-8")  # the dangling link now resolves
+    (source / "link.txt").unlink()
+    (source / "link.txt").symlink_to(outside)  # re-pointed, still outside
+    second = prints()
+    assert second["dangling.txt"] == hashlib.sha256(ARTICLE.encode()).hexdigest()
+    assert second["link.txt"] != first["link.txt"]
+    assert second["pipe.txt"] == first["pipe.txt"]
+
+    # A file that cannot be read at all (as root, simulated): stable, then changed by a chmod.
+    real_open = open
+
+    def deny_sample(path, *args, **kwargs):
+        if Path(path).name == SAMPLE_000:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "open", deny_sample, raising=False)
+    denied = prints()[SAMPLE_000]
+    assert denied != second[SAMPLE_000] and prints()[SAMPLE_000] == denied
+    (source / SAMPLE_000).chmod(0o600)
+    assert prints()[SAMPLE_000] != denied
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")

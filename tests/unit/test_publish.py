@@ -86,3 +86,34 @@ def test_lock_is_exclusive_and_times_out(tmp_path):
     # Released: the next writer gets it at once.
     with WarehouseLock(paths, timeout_seconds=0) as second:
         assert second.held
+
+
+def test_prepare_discards_a_killed_runs_write_ahead_log(tmp_path):
+    """A run killed mid-write leaves the working copy and its WAL. DuckDB would replay a WAL
+    left beside a new working copy of the same name: it must go with the old copy."""
+    paths = WarehousePaths.for_file(tmp_path / "attache.duckdb")
+    _write(paths.published, 1)
+    prepare_working_copy(paths)
+    wal = paths.working_copy.with_name(paths.working_copy.name + ".wal")
+    # Simulate a kill: a connection writes to the working copy and never checkpoints.
+    killed = duckdb.connect(str(paths.working_copy), config={"checkpoint_threshold": "1TB"})
+    killed.execute("create or replace table t as select 99 as v")
+    stale_wal = tmp_path / "stale.wal"
+    stale_wal.write_bytes(wal.read_bytes())
+    killed.close()
+    wal.write_bytes(stale_wal.read_bytes())  # put back what closing checkpointed away
+    partial = paths.working_copy.with_name(paths.working_copy.name + ".partial")
+    partial.write_bytes(b"half a copy")
+
+    assert prepare_working_copy(paths) is True
+    assert not wal.exists() and not partial.exists()
+    assert _read(paths.working_copy) == 1
+    assert _read(paths.published) == 1
+
+
+def test_a_lock_file_left_by_a_dead_process_does_not_block(tmp_path):
+    paths = WarehousePaths.for_file(tmp_path / "attache.duckdb")
+    paths.lock_file.write_text("999999\n")  # the pid of a run that no longer exists
+    with WarehouseLock(paths, timeout_seconds=0) as lock:
+        assert lock.held
+        assert paths.lock_file.read_text().strip() == str(__import__("os").getpid())
