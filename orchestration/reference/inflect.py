@@ -160,7 +160,8 @@ def phrase_forms(phrase: str) -> set[str]:
                 grammemes.add(parses[head].tag.gender)
             if case == "accs" and i < head and "anim" not in parses[head].tag:
                 grammemes.add("inan")
-            inflected = parse.inflect(grammemes)
+            # animacy only tells masculine and plural accusatives apart ("Китайскую Народную Республику")
+            inflected = parse.inflect(grammemes) or parse.inflect(grammemes - {"inan"})
             if inflected is None:
                 out.append(word)
                 continue

@@ -349,3 +349,11 @@ def test_wire_copy_dateline_attribution_and_reported_future(reference):
     assert not events.filter(pl.col("participant_countries").list.contains("TJ")).height
     (deal,) = frames["figure_mentions"].to_dicts()
     assert (deal["metric"], deal["countries"], deal["qualifier"]) == ("deal_value", ["CN", "KZ"], "more_than")
+
+
+def test_official_names_in_the_accusative_locate_a_visit(reference):
+    body = "Садыр Жапаров прибыл с государственным визитом в Китайскую Народную Республику."
+    (visit,) = occurred(run(reference, body)).to_dicts()
+    assert (visit["participant_countries"], visit["host_country"], visit["visit_level"]) == (["CN", "KG"], "CN", "state")
+    (visit,) = occurred(run(reference, "Токаев совершил официальный визит в Российскую Федерацию.")).to_dicts()
+    assert (visit["participant_countries"], visit["host_country"]) == (["KZ", "RU"], "RU")
