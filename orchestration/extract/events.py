@@ -242,7 +242,19 @@ def extract_events(
     )
 
     # --- the last day-precise date named before each sentence: the narrative's "now"
-    day_dates = dates.filter(pl.col("precision") == "day")
+    # (a planned event's date, "саммит, который пройдет 31 августа", or any date after the
+    # article's, is the future, never the narrative's now)
+    planned_dates = (
+        _clause_owner(dates.filter(pl.col("precision") == "day"), triggers, sentences)
+        .join(triggers.filter(pl.col("modality") == "planned").select("trigger_id"), on="trigger_id", how="semi")
+        .select(*by, "pos")
+    )
+    day_dates = (
+        dates.join(documents.select("document_id", "published_at"), on="document_id", how="left")
+        .filter((pl.col("precision") == "day") & ~(pl.col("start_date") > pl.col("published_at")).fill_null(False))
+        .join(planned_dates, on=[*by, "pos"], how="anti")
+        .drop("published_at")
+    )
     anchors = (
         sentences.select(by)
         .join(

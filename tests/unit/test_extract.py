@@ -357,3 +357,12 @@ def test_official_names_in_the_accusative_locate_a_visit(reference):
     assert (visit["participant_countries"], visit["host_country"], visit["visit_level"]) == (["CN", "KG"], "CN", "state")
     (visit,) = occurred(run(reference, "Токаев совершил официальный визит в Российскую Федерацию.")).to_dicts()
     assert (visit["participant_countries"], visit["host_country"]) == (["KZ", "RU"], "RU")
+
+
+def test_a_planned_events_date_is_not_the_narratives_now(reference):
+    body = (
+        "Эмомали Рахмон примет участие в саммите ШОС, который пройдет 31 августа в Тяньцзине. "
+        "Между Казахстаном и Узбекистаном подписано соглашение о демаркации границы."
+    )
+    (signing,) = occurred(run(reference, body)).to_dicts()
+    assert (signing["participant_countries"], signing["start_date"]) == (["KZ", "UZ"], date(2025, 12, 4))
