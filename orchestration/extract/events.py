@@ -360,7 +360,18 @@ def extract_events(
         dates.filter((pl.col("precision") != "year") & ((pl.col("kind") != "relative_day") | (pl.col("pos") <= 3)) & ~pl.col("is_dateline"))
         .sort("pos")
         .group_by(by)
-        .agg(pl.col("start_date").first().alias("_s_start"), pl.col("end_date").first().alias("_s_end"))
+        .agg(
+            pl.col("start_date").first().alias("_s_start"),
+            pl.col("end_date").first().alias("_s_end"),
+            pl.col("precision").first().alias("_s_precision"),
+        )
+    )
+    # "In 2019, Xi paid a state visit to Tajikistan": a year is a date too, when nothing finer is given
+    sentence_years = (
+        dates.filter((pl.col("kind") == "year") & ~pl.col("is_dateline"))
+        .sort("pos")
+        .group_by(by)
+        .agg(pl.col("start_date").first().alias("_y_start"), pl.col("end_date").first().alias("_y_end"))
     )
 
     events = (
@@ -368,6 +379,7 @@ def extract_events(
         .join(segment_orgs, on="trigger_id", how="left")
         .join(segment_dates, on="trigger_id", how="left")
         .join(sentence_dates, on=by, how="left")
+        .join(sentence_years, on=by, how="left")
         .join(sentence_locations, on=by, how="left")
         .join(anchors, on=by, how="left")
         .join(per_sentence.drop("paragraph_index"), on=by, how="left")
@@ -478,11 +490,16 @@ def extract_events(
         events.filter((pl.col("role") != "series") & ~pl.col("is_generic"))
         .with_columns(
             host.alias("host_country"),
-            pl.coalesce("start_date", "_s_start", "anchor_date").alias("start_date"),
-            pl.coalesce("end_date", "_s_end").alias("end_date"),
-            pl.coalesce("precision", pl.when(pl.coalesce("_s_start", "anchor_date").is_not_null()).then(pl.lit("day"))).alias("precision"),
+            pl.coalesce("start_date", "_s_start", "_y_start", "anchor_date").alias("start_date"),
+            pl.coalesce("end_date", "_s_end", "_y_end").alias("end_date"),
+            pl.coalesce(
+                "precision",
+                "_s_precision",
+                pl.when(pl.col("_y_start").is_not_null()).then(pl.lit("year")),
+                pl.when(pl.col("anchor_date").is_not_null()).then(pl.lit("day")),
+            ).alias("precision"),
             # a date borrowed from the narrative is weaker than one the sentence gives
-            pl.when(pl.col("start_date").is_not_null() | pl.col("_s_start").is_not_null())
+            pl.when(pl.col("start_date").is_not_null() | pl.col("_s_start").is_not_null() | pl.col("_y_start").is_not_null())
             .then(pl.lit("sentence"))
             .when(pl.col("anchor_date").is_not_null())
             .then(pl.lit("anchor"))
@@ -589,6 +606,17 @@ def extract_events(
         )
         .otherwise(pl.col("end_date"))
         .alias("end_date"),
+    )
+    # an event dated after the article that reports it has not happened yet: "Следующий саммит … в 2027 году"
+    events = (
+        events.join(documents.select("document_id", pl.col("published_at").alias("_published")), on="document_id", how="left")
+        .with_columns(
+            pl.when((pl.col("modality") == "occurred") & (pl.col("start_date") > pl.col("_published").dt.offset_by("1d")).fill_null(False))
+            .then(pl.lit("planned"))
+            .otherwise(pl.col("modality"))
+            .alias("modality")
+        )
+        .drop("_published")
     )
     return _one_row_per_event(events, documents, heads_of_state)
 

@@ -366,3 +366,16 @@ def test_a_planned_events_date_is_not_the_narratives_now(reference):
     )
     (signing,) = occurred(run(reference, body)).to_dicts()
     assert (signing["participant_countries"], signing["start_date"]) == (["KZ", "UZ"], date(2025, 12, 4))
+
+
+def test_a_year_dates_a_past_event_and_a_date_after_the_article_is_the_future(reference):
+    frames = run(
+        reference,
+        "In 2019, Chinese President Xi Jinping paid a state visit to Tajikistan.",
+        language="en",
+    )
+    (visit,) = occurred(frames).to_dicts()
+    assert (visit["participant_countries"], visit["start_date"], visit["date_precision"]) == (["CN", "TJ"], date(2019, 1, 1), "year")
+    later = run(reference, "Следующий саммит «Центральная Азия – Китай» в Китае в 2027 году.")
+    assert occurred(later).height == 0
+    assert set(later["event_mentions"].get_column("modality")) == {"planned"}
