@@ -1,20 +1,31 @@
 """Events: typed triggers, their participants, host, dates, documents signed and modality.
 
 How a sentence becomes events:
-1. Triggers ("визита", "переговоры", "подписаны", "phone call") split the sentence into
-   segments: each trigger owns the text up to the next one, and the first also owns what
-   precedes it (its subject).
-2. A trigger's participants are the countries its segment names (countries, leaders, capitals,
-   metonyms; not topics such as "переговоры по Украине"); a segment naming one side borrows
-   the other from the sentence, a segment naming none takes the last pair of countries the
-   text named ("По итогам переговоров, президенты подписали 7 документов").
-3. Calls, visits and talks are bilateral: "переговоры Путина с лидерами Таджикистана,
-   Казахстана и Киргизии" are three talks, one per counterpart; a summit or a joint meeting
-   stays one event with every participant.
-4. An enumeration after a series ("Первая серия звонков ... Среди собеседников — Рамафоза,
+1. Triggers ("визита", "переговоры", "подписаны", "phone call", "принял …") split the
+   sentence into segments: each trigger owns the text up to the next one, and the first also
+   owns what precedes it (its subject). An item that opens a new clause (", а 2 сентября в
+   Пекине …") belongs to the next trigger; a trailing clause no trigger owns (", as Brussels
+   seeks …") counts nowhere.
+2. Modality: cues before and after the trigger ("посетит", "планируется", "который пройдет",
+   "will", "To Pay"), carried over to the later triggers of the sentence until a past verb; an
+   event dated after its article is planned too.
+3. A trigger's participants are the countries its segment names (countries, leaders, capitals,
+   metonyms; not topics such as "переговоры по Украине", nor the source of a statement, ", the
+   Kremlin said"); a segment naming one side borrows the other from the sentence, one naming
+   none takes the last pair the text named ("По итогам переговоров, президенты подписали 7
+   документов") or the members of the summit just told. A place locates a meeting, talks or
+   call (its host) without joining it; a summit of a format ("Центральная Азия – Китай") has the
+   format's members.
+4. Calls, visits and talks are bilateral: "переговоры Путина с лидерами Таджикистана,
+   Казахстана и Киргизии" are three talks, one per counterpart; a summit, a joint meeting or
+   talks among four or more stay one event with every participant.
+5. An enumeration after a series ("Первая серия звонков ... Среди собеседников — Рамафоза,
    Токаев, ...") makes one event per name with the text's protagonist.
-5. Within a document, mentions of the same event (same type and parties, dates that agree or
-   none) become one row; talks held during a visit are part of the visit.
+6. Dates: the trigger's own clause, else the sentence's (a year when nothing finer), else the
+   narrative's last past day, else the article's date for an event that happened.
+7. Within a document, mentions of the same event (same type and parties, the same day or no
+   day) become one row; talks held during a visit are part of it unless held with someone
+   new, and multilateral talks on a summit's day are its sessions.
 """
 
 from __future__ import annotations

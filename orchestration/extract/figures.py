@@ -5,8 +5,10 @@ A number is a figure only with a currency ("4,0 млрд. долларов", "$8
 yuan"), a percent sign or word, or a scale that carries the previous figure's currency
 ("превысил 27 млрд."). Counts of other things ("девяти школ", "3,000 companies") are not.
 The metric is decided by the nearest keyword before the number ("инвестиции",
-"товарооборот", "покупке"); the countries by the words from that keyword to the number, else
-the sentence, else the last pair of countries the text named.
+"товарооборот", "покупке"), else one just after it ("26 billion yuan in loans"); the
+countries by the words from that keyword to the number, else the figure's own clause, else
+the sentence, else the last pair of countries the text named; a figure for "the region"
+keeps its one power. The period is the nearest before the number, or one right after it.
 """
 
 from __future__ import annotations
