@@ -20,9 +20,10 @@ SENTENCE_KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start
 
 
 def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFrame:
-    """One row per mention, with its position in the sentence (`pos`) and two cues read from
-    the words just before it: `is_topic` ("переговоры по Украине"), `is_location`
-    ("в Москву", "на Аляске") and `is_counterpart` ("с Трампом")."""
+    """One row per mention, with its position in the sentence (`pos`) and cues read from the
+    words around it: `is_topic` ("переговоры по Украине", ", the Kremlin said": named, but no
+    party), `is_location` ("в Москву", "на Аляске"), `is_visitor` ("визит президента
+    Казахстана") and `is_counterpart` ("с Трампом")."""
     found = locate(sentences, "sentence", SENTENCE_KEYS, literals=reference.forms)
     by = ["document_id", "sentence_index"]
     return (
@@ -31,6 +32,10 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             pl.col("sentence")
             .str.slice(pl.max_horizontal(pl.col("match_start") - 30, 0), pl.min_horizontal(pl.col("match_start"), 30))
             .alias("_before")
+        )
+        .with_columns(
+            pl.col("_before").str.contains(TOPIC_BEFORE).alias("_topic_cue"),
+            pl.col("match_end").shift(1).over(by, order_by="match_start").fill_null(0).alias("_previous_end"),
         )
         .select(
             "document_id",
@@ -47,19 +52,16 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             # "по Корейскому полуострову и Афганистану": a topic's coordinate is a topic too; the
             # source of a statement (", the Kremlin said", "сообщили в Кремле") is no party either
             (
-                pl.col("_before").str.contains(TOPIC_BEFORE)
+                pl.col("_topic_cue")
                 | (
                     pl.col("_before").str.contains(SOURCE_BEFORE)
                     & pl.col("sentence").str.slice(pl.col("match_end"), 40).str.contains(SOURCE_AFTER)
                 )
                 | pl.col("_before").str.contains(SOURCE_NAMED_AFTER)
                 | (
-                    pl.col("_before").str.contains(TOPIC_BEFORE).shift(1).over(by, order_by="match_start").fill_null(False)
+                    pl.col("_topic_cue").shift(1).over(by, order_by="match_start").fill_null(False)
                     & pl.col("sentence")
-                    .str.slice(
-                        pl.col("match_end").shift(1).over(by, order_by="match_start").fill_null(0),
-                        (pl.col("match_start") - pl.col("match_end").shift(1).over(by, order_by="match_start").fill_null(0)).clip(0),
-                    )
+                    .str.slice("_previous_end", (pl.col("match_start") - pl.col("_previous_end")).clip(0))
                     .str.contains(r"(?i)^\s*(?:,|и|или|а\s+также|and|or)\s*$")
                 )
             ).alias("is_topic"),

@@ -255,8 +255,12 @@ def extract_events(
     # --- the last day-precise date named before each sentence: the narrative's "now"
     # (a planned event's date, "саммит, который пройдет 31 августа", or any date after the
     # article's, is the future, never the narrative's now)
+    # each date's trigger, once: it dates that trigger's event (the dateline's filing date dates none)
+    owned_dates = _clause_owner(
+        dates.filter((pl.col("precision") != "year") & ~pl.col("is_dateline")), triggers, sentences
+    ).collect().lazy()
     planned_dates = (
-        _clause_owner(dates.filter(pl.col("precision") == "day"), triggers, sentences)
+        owned_dates.filter(pl.col("precision") == "day")
         .join(triggers.filter(pl.col("modality") == "planned").select("trigger_id"), on="trigger_id", how="semi")
         .select(*by, "pos")
     )
@@ -356,8 +360,7 @@ def extract_events(
         )
     )
     segment_dates = (
-        _clause_owner(dates.filter((pl.col("precision") != "year") & ~pl.col("is_dateline")), triggers, sentences)
-        .sort("pos")
+        owned_dates.sort("pos")
         .group_by("trigger_id")
         .agg(pl.col("start_date", "end_date", "precision").first())
     )
@@ -388,6 +391,7 @@ def extract_events(
     events = (
         triggers.join(segment_countries, on="trigger_id", how="left")
         .join(segment_orgs, on="trigger_id", how="left")
+        .join(formats, on="organisation_id", how="left")
         .join(segment_dates, on="trigger_id", how="left")
         .join(sentence_dates, on=by, how="left")
         .join(sentence_years, on=by, how="left")
@@ -402,8 +406,7 @@ def extract_events(
     # --- the members of a summit the previous sentence told of: "По итогам встречи главы
     # государств подписали…" after a summit of six (a pair is found by the context below)
     told_parties = (
-        events.join(formats, on="organisation_id", how="left")
-        .with_columns(
+        events.with_columns(
             pl.when((pl.col("event_type") == "summit") & pl.col("format_members").is_not_null())
             .then(pl.concat_list("segment_countries", "format_members").pipe(_distinct))
             .alias("_told")
@@ -458,6 +461,7 @@ def extract_events(
             pl.col("protagonist").alias("principal"),
             pl.lit(None, dtype=pl.String).alias("host_country"),
             pl.lit(None, dtype=pl.String).alias("organisation_id"),
+            pl.lit(None, dtype=pl.List(pl.String)).alias("format_members"),
             pl.lit(False).alias("names_counterpart"),
             pl.lit([], dtype=pl.List(pl.String)).alias("officials"),
             pl.lit(False).alias("has_head_of_state"),
@@ -531,7 +535,7 @@ def extract_events(
         )
         .select(
             *KEYS, "trigger", "pos", "event_type", "modality", "participants", "principal", "protagonist",
-            "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source", "names_counterpart", "officials", "has_head_of_state",
+            "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source", "names_counterpart", "officials", "has_head_of_state", "format_members",
         )
     )
     continuations = continuations.with_columns(pl.lit("sentence").alias("date_source")).select(events.collect_schema().names())
@@ -539,8 +543,7 @@ def extract_events(
 
     # --- a summit of a format: its members take part ("the second China–Central Asia Summit")
     events = (
-        events.join(formats, on="organisation_id", how="left")
-        .with_columns(
+        events.with_columns(
             pl.when((pl.col("event_type") == "summit") & pl.col("format_members").is_not_null())
             .then(pl.concat_list("participants", "format_members").pipe(_distinct))
             .otherwise(pl.col("participants"))

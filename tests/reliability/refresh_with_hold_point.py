@@ -32,28 +32,23 @@ def hold(stage: str) -> None:
     os._exit(3)
 
 
+# The landing function after whose first call each stage holds.
+HOLD_AFTER = {"ingest": "land_ingest", "extract": "replace_extracted"}
+
+
 def install(stage: str) -> None:
     from orchestration import landing
     from orchestration.resources import WarehouseResource
 
-    if stage == "ingest":
-        land_ingest = landing.land_ingest
+    if stage in HOLD_AFTER:
+        write = getattr(landing, HOLD_AFTER[stage])
 
-        def land_then_hold(*args, **kwargs):
-            result = land_ingest(*args, **kwargs)
+        def write_then_hold(*args, **kwargs):
+            result = write(*args, **kwargs)
             hold(stage)
             return result
 
-        landing.land_ingest = land_then_hold
-    elif stage == "extract":
-        replace_extracted = landing.replace_extracted
-
-        def replace_then_hold(*args, **kwargs):
-            result = replace_extracted(*args, **kwargs)
-            hold(stage)
-            return result
-
-        landing.replace_extracted = replace_then_hold
+        setattr(landing, HOLD_AFTER[stage], write_then_hold)
     elif stage == "dbt":
         dbt_environment = WarehouseResource.dbt_environment
 
