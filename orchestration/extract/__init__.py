@@ -21,6 +21,7 @@ from orchestration.extract.dates import date_mentions
 from orchestration.extract.entities import entity_mentions
 from orchestration.extract.events import extract_events
 from orchestration.extract.figures import extract_figures
+from orchestration.extract.text import ENGINE, materialise
 from orchestration.extract.text import sentences as split_sentences
 from orchestration.reference import SEEDS_DIR, Reference, load_reference, seed_fingerprint
 
@@ -52,9 +53,9 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
         pl.col("language") if "language" in documents.columns else pl.lit("ru").alias("language"),
         pl.col("published_at").cast(pl.Date) if "published_at" in documents.columns else pl.lit(None, dtype=pl.Date).alias("published_at"),
     )
-    sentences = split_sentences(docs).collect().lazy()
-    mentions = entity_mentions(sentences, reference).collect().lazy()
-    dates = date_mentions(sentences, docs).collect().lazy()
+    sentences = split_sentences(docs).pipe(materialise)
+    mentions = entity_mentions(sentences, reference).pipe(materialise)
+    dates = date_mentions(sentences, docs).pipe(materialise)
     formats = reference.organisations.filter(pl.col("kind") == "summit_format").select(
         pl.col("organisation_id"), pl.col("member_countries").alias("format_members")
     )
@@ -68,5 +69,5 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
         "figure_mentions": figures,
     }
     return {
-        name: schemas.conform(frame.collect(), schemas.EXTRACTED_TABLES[name]) for name, frame in frames.items()
+        name: schemas.conform(frame.collect(engine=ENGINE), schemas.EXTRACTED_TABLES[name]) for name, frame in frames.items()
     }

@@ -20,7 +20,7 @@ from orchestration.extract.patterns import (
     RELATIVE_YEARS,
     WEEKDAYS,
 )
-from orchestration.extract.text import any_of, drop_overlaps, locate
+from orchestration.extract.text import any_of, drop_overlaps, locate, materialise
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
 # "накануне визита" names the visit, it does not date it
@@ -80,7 +80,7 @@ def date_mentions(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFr
     """One row per date expression: document_id, sentence_index, paragraph_index, pos,
     match_end, kind, start_date, end_date, precision ('day', 'month', 'year'), explicit_year."""
     # one scan for the sentences that may hold a date, then each pattern on those only
-    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for _, p in DATE_PATTERNS]))).collect().lazy()
+    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for _, p in DATE_PATTERNS]))).pipe(materialise)
     raw = pl.concat([_matches(candidates, kind, pattern) for kind, pattern in DATE_PATTERNS], how="vertical")
     raw = drop_overlaps(raw, "pos").filter(
         ~((pl.col("kind") == "relative_day") & pl.col("_after").str.contains(REFERS_TO_EVENT))

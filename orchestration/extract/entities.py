@@ -10,6 +10,7 @@ from orchestration.extract.patterns import (
     SOURCE_AFTER,
     SOURCE_BEFORE,
     SOURCE_NAMED_AFTER,
+    COUNTERPART_BEFORE,
     TOPIC_BEFORE,
     VISITOR_BEFORE,
 )
@@ -68,7 +69,7 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             # "visit by Chinese President …", "визит президента Казахстана": the visitor's side
             pl.col("_before").str.contains(VISITOR_BEFORE).alias("is_visitor"),
             # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart
-            pl.col("_before").str.contains(r"(?i)(?:\bс|\bсо|\bwith)\s+(?:[\w-]+\s+){0,3}$").alias("is_counterpart"),
+            pl.col("_before").str.contains(COUNTERPART_BEFORE).alias("is_counterpart"),
             (
                 pl.col("_before").str.contains(LOCATION_BEFORE)
                 & pl.col("kind").is_in(["name", "short_name", "variant", "official_name", "capital", "metonym", "place"])

@@ -55,7 +55,7 @@ from orchestration.extract.patterns import (
     VISIT_LEVEL,
     VISIT_LEVELS,
 )
-from orchestration.extract.text import any_of, drop_overlaps, locate
+from orchestration.extract.text import any_of, drop_overlaps, locate, materialise
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "char_end", "sentence"]
 CAMEO = {"phone_call": "041", "visit": "042", "summit": "044", "meeting": "044", "talks": "046", "agreement_signing": "057"}
@@ -68,7 +68,7 @@ def _distinct(expr: pl.Expr) -> pl.Expr:
 
 def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
     # one scan for the sentences that may hold a trigger, then each pattern on those only
-    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for _, _, p in EVENT_TRIGGERS]))).collect().lazy()
+    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for _, _, p in EVENT_TRIGGERS]))).pipe(materialise)
     found = pl.concat(
         [
             locate(candidates, "sentence", KEYS, pattern=pattern).with_columns(
@@ -216,7 +216,12 @@ def extract_events(
     if heads_of_state is None:
         heads_of_state = pl.LazyFrame(schema={"entity_id": pl.String})
     # collected once: every step below reads the triggers, and a lazy plan would redo the regexes
-    triggers = find_triggers(sentences).with_row_index("trigger_id").collect().lazy()
+    triggers = find_triggers(sentences).with_row_index("trigger_id").pipe(materialise)
+    # only a document holding a trigger holds an event: every step below reads those documents only
+    in_scope = triggers.select("document_id").unique()
+    sentences, mentions, dates, documents = (
+        frame.join(in_scope, on="document_id", how="semi").pipe(materialise) for frame in (sentences, mentions, dates, documents)
+    )
     countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
     # "met in Dushanbe": a place locates the event (its host), it is not a party to it
     parties = countries.filter(~pl.col("is_location"))
@@ -236,7 +241,7 @@ def extract_events(
     countries = countries.join(heads_of_state.with_columns(pl.lit(True).alias("is_head_of_state")), on="entity_id", how="left").with_columns(
         pl.col("is_head_of_state").fill_null(False)
     )
-    owned = _clause_owner(countries, triggers, sentences).collect().lazy()
+    owned = _clause_owner(countries, triggers, sentences).pipe(materialise)
     unowned = (
         countries.join(triggers.select(by).unique(), on=by, how="semi")
         .join(owned.select(*by, "pos"), on=[*by, "pos"], how="anti")
@@ -258,7 +263,7 @@ def extract_events(
     # each date's trigger, once: it dates that trigger's event (the dateline's filing date dates none)
     owned_dates = _clause_owner(
         dates.filter((pl.col("precision") != "year") & ~pl.col("is_dateline")), triggers, sentences
-    ).collect().lazy()
+    ).pipe(materialise)
     planned_dates = (
         owned_dates.filter(pl.col("precision") == "day")
         .join(triggers.filter(pl.col("modality") == "planned").select("trigger_id"), on="trigger_id", how="semi")
@@ -400,8 +405,7 @@ def extract_events(
         .join(per_sentence.drop("paragraph_index"), on=by, how="left")
         .join(protagonist, on="document_id", how="left")
         .with_columns(pl.col("segment_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
-        .collect()
-        .lazy()
+        .pipe(materialise)
     )
     # --- the members of a summit the previous sentence told of: "По итогам встречи главы
     # государств подписали…" after a summit of six (a pair is found by the context below)
@@ -426,8 +430,7 @@ def extract_events(
             on=by,
             how="left",
         )
-        .collect()
-        .lazy()
+        .pipe(materialise)
     )
 
     # --- enumerations that continue the previous sentence's series

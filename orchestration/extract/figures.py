@@ -39,7 +39,7 @@ from orchestration.extract.patterns import (
     STOCK,
     TRADE,
 )
-from orchestration.extract.text import drop_overlaps, locate
+from orchestration.extract.text import drop_overlaps, locate, materialise
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
 
@@ -141,7 +141,12 @@ def extract_figures(
 ) -> pl.LazyFrame:
     by = ["document_id", "sentence_index"]
     # collected once: periods, countries and metrics all read the amounts
-    amounts = _amounts(sentences, documents).with_row_index("figure_row").collect().lazy()
+    amounts = _amounts(sentences, documents).with_row_index("figure_row").pipe(materialise)
+    # only a document holding an amount holds a figure: every step below reads those documents only
+    in_scope = amounts.select("document_id").unique()
+    sentences, mentions, dates, documents = (
+        frame.join(in_scope, on="document_id", how="semi").pipe(materialise) for frame in (sentences, mentions, dates, documents)
+    )
     prefix = pl.col("sentence").str.slice(0, pl.col("match_start"))
     # the metric's keyword: the last one that ends before the number
     keywords = (
@@ -169,7 +174,7 @@ def extract_figures(
             pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0),
             pl.col("match_end").shift(1).over("document_id", "sentence_index").fill_null(0),
         ).alias("_scope_start"),
-    ).collect().lazy()
+    ).pipe(materialise)
 
     # --- reference period: the nearest period before the number in the sentence, else just after
     periods = dates.filter(pl.col("kind").is_in(["year", "relative_year", "month_range", "months_of_year", "month", "en_month"]))

@@ -8,6 +8,20 @@ from __future__ import annotations
 
 W = r"[\w\-]"  # a word character, hyphen included ("российско-киргизские")
 
+# A Unicode `\b` makes the regex engine leave its fast automaton on Cyrillic text (ten to a
+# hundred times slower). Patterns that are only tested (`contains`) or read through a capture
+# group spell their word boundaries as a non-word character or the text's edge instead: the
+# same rows match, on the fast engine. Patterns whose match span matters (located with
+# `text.locate`: triggers, dates, amounts, metric keywords) keep `\b`.
+WORD_START = r"(?:^|\W)"
+WORD_END = r"(?:\W|$)"
+
+
+def words(alternatives: str) -> str:
+    """Case-insensitive: any of `alternatives` (a regex alternation) as whole words."""
+    return rf"(?i){WORD_START}(?:{alternatives}){WORD_END}"
+
+
 MONTHS_RU = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
     "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
@@ -134,7 +148,7 @@ NOT_AN_AGREEMENT_AFTER = (
 
 # A sentence that continues the previous one's event by naming the other parties:
 # "Среди собеседников — Рамафоза, Токаев, ...", "Among them were ..."
-CONTINUATION = r"(?i)\b(?:среди\s+(?:собеседников|них)|собеседник\w*\s+(?:стали|были)|в\s+их\s+числе|among\s+them|among\s+(?:the\s+)?interlocutors)\b"
+CONTINUATION = words(r"среди\s+(?:собеседников|них)|собеседник\w*\s+(?:стали|были)|в\s+их\s+числе|among\s+them|among\s+(?:the\s+)?interlocutors")
 
 # Modality cues in the few words before a trigger ("планируется подписание", "намерены посетить").
 PLANNED_BEFORE = (
@@ -151,29 +165,29 @@ PLANNED_BEFORE = (
 )
 # after the trigger, also across a relative clause: "к саммиту ШОС, который пройдет в июле"
 PLANNED_AFTER = (
-    r"(?i)^[^.]{0,60}?\b(?:состоится|состоятся|пройд[её]т|пройдут|запланирован\w*|ожидается|намечен\w*|"
+    r"(?i)^(?:[^.]{0,59}[^\w.])?(?:состоится|состоятся|пройд[её]т|пройдут|запланирован\w*|ожидается|намечен\w*|"
     r"встретится|встретятся|проведет|проведёт|проведут|подпишет|подпишут|обсудит|обсудят|примет\s+участие|"
     r"примут\s+участие|посетит|посетят|отправится|прибудет|совершит|next\s+(?:week|month|year)|"
     r"will\s+(?:take\s+place|be\s+held)|is\s+(?:scheduled|expected|due)|are\s+(?:scheduled|expected|due))"
 )
 # Between a planned trigger and a later one in the sentence, a verb in the past makes the later
 # one a fact: "посетит Китай для участия в саммите" (planned) vs "…, где подписал" (occurred).
-PAST_VERB = r"(?i)\b\w+(?:ли|ла|лся|лась|лись)\b|\b(?:signed|met|held|hosted|received|visited|was|were|had)\b"
+PAST_VERB = words(r"\w+(?:ли|ла|лся|лась|лись)|signed|met|held|hosted|received|visited|was|were|had")
 NEGATED_BEFORE = r"(?i)\b(?:не\s+состоял\w*|не\s+будет|не\s+подписал\w*|отмен\w+|отложен\w*|отказал\w*\s+от|not|cancel\w*|postpon\w+)\b[^.]{0,25}$"
 HYPOTHETICAL_BEFORE = r"(?i)\b(?:возможн\w*|если|мог(?:ут|ли|ла|ло)?\s+бы|может|могут|would|could|might|if)\b[^.]{0,30}$"
 # Talks that go on, not an event that happened: "ведутся переговоры об организации…"
-ONGOING_BEFORE = r"(?i)\b(?:ведут\w*|вед[её]т\w*|продолжа\w+|идут|идет|ид[её]т|are\s+(?:holding|conducting)|ongoing|continuing)\s+$"
+ONGOING_BEFORE = rf"(?i){WORD_START}(?:ведут\w*|вед[её]т\w*|продолжа\w+|идут|идет|ид[её]т|are\s+(?:holding|conducting)|ongoing|continuing)\s+$"
 # Vague periods make a trigger a summary, not an event: "с которыми он встречался за последние
 # несколько месяцев", "regularly".
-GENERIC_PERIOD = r"(?i)\b(?:за\s+последн\w+\s+(?:несколько\s+)?(?:месяц|лет|год|недел|время)\w*|регулярно|неоднократно|в\s+последнее\s+время|regularly|repeatedly)\b"
+GENERIC_PERIOD = words(r"за\s+последн\w+\s+(?:несколько\s+)?(?:месяц|лет|год|недел|время)\w*|регулярно|неоднократно|в\s+последнее\s+время|regularly|repeatedly")
 
 # "двухдневного визита", "a three-day state visit"
-DURATION = r"(?i)\b(двух|трех|трёх|четырех|четырёх|пяти|two|three|four|five|2|3|4|5)[\s-]*(?:дневн\w*|day)\b"
+DURATION = rf"(?i){WORD_START}(двух|трех|трёх|четырех|четырёх|пяти|two|three|four|five|2|3|4|5)[\s-]*(?:дневн\w*|day){WORD_END}"
 DURATION_DAYS = {"двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5,
                  "two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}  # fmt: skip
 
 # "государственного визита" -> state
-VISIT_LEVEL = r"(?i)\b(?P<level>государственн|официальн|рабоч|state|official|working)\w*\s+(?:визит|visit)"
+VISIT_LEVEL = rf"(?i){WORD_START}(?P<level>государственн|официальн|рабоч|state|official|working)\w*\s+(?:визит|visit)"
 VISIT_LEVELS = {"государственн": "state", "официальн": "official", "рабоч": "working",
                 "state": "state", "official": "official", "working": "working"}  # fmt: skip
 
@@ -190,12 +204,12 @@ SOURCE_BEFORE = r"(?i),\s*(?:the\s+)?$"  # with SOURCE_AFTER: ", the Kremlin sai
 SOURCE_NAMED_AFTER = (  # "сообщили в пресс-службе Кремля", "говорится в сообщении МИД", "according to the Kremlin"
     r"(?i)(?:сообщ\w+|заявил\w*|говорится\s+в\s+\w+|переда[её]т|according\s+to)\s+(?:в\s+|во\s+|the\s+)?(?:[\w-]+\s+){0,2}$"
 )
-SOURCE_AFTER = r"(?i)^\s*(?:['’]s\s+)?(?:[\w-]+\s+){0,3}?(?:said|says|reported|reports|announced|told|сообщил\w*|заявил\w*)\b"
+SOURCE_AFTER = rf"(?i)^\s*(?:['’]s\s+)?(?:[\w-]+\s+){{0,3}}?(?:said|says|reported|reports|announced|told|сообщил\w*|заявил\w*){WORD_END}"
 
 # Words that point back to parties named before: "По итогам переговоров, президенты подписали"
-ANAPHORA = (
-    r"(?i)\b(?:президент\w*|лидер\w*|сторон\w*|глав\w*\s+государств|по\s+итогам|в\s+ходе|двусторонн\w*|"
-    r"the\s+(?:\w+\s+)?(?:leaders|presidents|sides|heads\s+of\s+state)|both\s+sides|bilateral)\b"
+ANAPHORA = words(
+    r"президент\w*|лидер\w*|сторон\w*|глав\w*\s+государств|по\s+итогам|в\s+ходе|двусторонн\w*|"
+    r"the\s+(?:\w+\s+)?(?:leaders|presidents|sides|heads\s+of\s+state)|both\s+sides|bilateral"
 )
 
 # Words for numbers, declined: "семь", "семи", "двух", "десяти", "seven".
@@ -219,8 +233,8 @@ NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
 # "16 документов", "семь документов", "более двух десятков документов", "15 cooperation documents"
 DOCUMENT_COUNT = (
-    rf"(?i)\b(?P<num>\d{{1,3}}|{NUMBER_WORD})\s+(?P<tens>десят\w+\s+)?(?:[\w-]+\s+){{0,2}}?"
-    r"(?:документ\w*|соглашени\w*|меморандум\w*|договор(?:ов|а)\b|documents?|agreements?|memorand\w*|deals)"
+    rf"(?i){WORD_START}(?P<num>\d{{1,3}}|{NUMBER_WORD})\s+(?P<tens>десят\w+\s+)?(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:документ\w*|соглашени\w*|меморандум\w*|договор(?:ов|а){WORD_END}|documents?|agreements?|memorand\w*|deals)"
 )
 
 # Scales and currencies carry no word boundaries: MONEY is located with `whole_words`
@@ -262,7 +276,8 @@ PERCENT = rf"(?i)(?P<num>\d+(?:[.,]\d+)?|(?:{NUMBER_WORD}))\s*(?P<pct>%|проц
 
 # Qualifiers just before a number: "почти 2,0 млрд", "превысил 27 млрд.", "more than 3,000"
 QUALIFIER = (
-    r"(?i)\b(?P<q>почти|около|порядка|примерно|приблизительно|ориентировочно|свыше|более|больше|"
+    rf"(?i){WORD_START}(?P<q>"
+    r"почти|около|порядка|примерно|приблизительно|ориентировочно|свыше|более|больше|"
     r"не\s+менее|не\s+более|не\s+превы\w*|менее|меньше|превысил\w*|превыша\w*|превышающ\w*|достиг\w*\s+более|"
     r"almost|nearly|about|around|approximately|some|roughly|more\s+than|over|exceeding|exceeded|exceeds?|"
     r"above|less\s+than|under|up\s+to)\s+(?:[\w-]+\s+){0,1}$"
@@ -289,7 +304,7 @@ METRIC_KEYWORD = (
 METRIC_KEYWORD_AFTER = (
     r"(?i)^\)?\s*(?:\([^)]{0,40}\)\s*)?(?:in\s+|в\s+виде\s+|в\s+качестве\s+)?(?:[\w-]+\s+){0,1}?"
     r"(?P<kw>trade|exports?|imports?|invest\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
-    r"loans?|grants?|aid|credit\w*|assistance|инвестиц\w*|кредит\w*|грант\w*|помощ\w*|займ\w*)\b"
+    rf"loans?|grants?|aid|credit\w*|assistance|инвестиц\w*|кредит\w*|грант\w*|помощ\w*|займ\w*){WORD_END}"
 )
 METRIC_OF_KEYWORD = [  # (pattern on the lowercased keyword, metric)
     (r"^(?:товарооборот|товарообмен|торгов|объем|взаимн|торговл|экспорт|импорт|trade|export|import)", "trade_turnover"),
@@ -301,24 +316,24 @@ NATIONAL_CURRENCY = (
     r"(?i)национальн\w*\s+валют|national\s+currenc|нацвалют|"
     r"(?:расчет|расчёт|платеж|платёж|settlement|payment)\w*\s+(?:в|in)\s+(?:рубл|юан|тенге|сом|сум|roubl|rubl|yuan|tenge)"
 )
-GROWTH = r"(?i)\b(?:рост\w*|вырос\w*|увелич\w*|прибав\w*|снизил\w*|сократил\w*|упал\w*|grew|grow\w*|increas\w*|rose|up\s+by|declin\w*|fell)\b"
-TRADE = r"(?i)\b(?:товарооборот\w*|товарообмен\w*|торгов\w*|экспорт\w*|импорт\w*|trade|exports?|imports?)\b"
+GROWTH = words(r"рост\w*|вырос\w*|увелич\w*|прибав\w*|снизил\w*|сократил\w*|упал\w*|grew|grow\w*|increas\w*|rose|up\s+by|declin\w*|fell")
+TRADE = words(r"товарооборот\w*|товарообмен\w*|торгов\w*|экспорт\w*|импорт\w*|trade|exports?|imports?")
 # Accumulated, not per period: "общий объем накопленных российских инвестиций", "уже превысили"
-STOCK = r"(?i)\b(?:накоплен\w*|общий\s+объем|общий\s+объём|совокупн\w*|всего|уже|за\s+годы|за\s+все|accumulated|cumulative|total|stock)\b"
+STOCK = words(r"накоплен\w*|общий\s+объем|общий\s+объём|совокупн\w*|всего|уже|за\s+годы|за\s+все|accumulated|cumulative|total|stock")
 # A new commitment or a year's flow, not a stock: "investment package", "вложили", "announced"
-FLOW = (
-    r"(?i)\b(?:пакет\w*|объяв\w+|анонсир\w+|обеща\w+|вложил\w*|вложат|инвестировал\w*|инвестирует|"
-    r"package|announc\w+|pledg\w+|committ?\w*|invested|will\s+invest)\b"
+FLOW = words(
+    r"пакет\w*|объяв\w+|анонсир\w+|обеща\w+|вложил\w*|вложат|инвестировал\w*|инвестирует|"
+    r"package|announc\w+|pledg\w+|committ?\w*|invested|will\s+invest"
 )
 
 # An investor country before the keyword, a destination after: "российские инвестиции в Казахстан"
-INTO = r"(?i)(?:\bв|\bво|\binto|\bin|\bto)\s*$"
+INTO = rf"(?i){WORD_START}(?:в|во|into|in|to)\s*$"
 # The recipient after a giving verb: "предоставит Узбекистану кредит", "extended loans to"
 RECIPIENT_BEFORE = r"(?i)(?:предостав\w*|выдел\w*|переда\w*|provide\w*|extend\w*)\s*$"
 # A figure for a region, not a pair: "товарооборот Китая со странами региона", "trade with the region"
 REGION = (
-    r"(?i)\bрегион\w*|\bЦентральн\w+\s+Ази\w*|\bЦА\b|\bпяти\s+(?:стран|республик|государств)\w*|"
-    r"\bthe\s+region\b|\bCentral\s+Asia\w*|\bfive\s+(?:Central\s+Asian\s+)?(?:states|nations|republics|countries)"
+    rf"(?i){WORD_START}(?:регион\w*|Центральн\w+\s+Ази\w*|ЦА{WORD_END}|пяти\s+(?:стран|республик|государств)\w*|"
+    rf"the\s+region{WORD_END}|Central\s+Asia\w*|five\s+(?:Central\s+Asian\s+)?(?:states|nations|republics|countries))"
 )
 
 # Footnotes cite sources ("[1] Документы, подписанные ..."): what they name is told in the body.
@@ -330,15 +345,17 @@ SENTENCE_BREAK = r"(?P<end>[.!?…]+[»\"”’)\]]*(?:\[\d+\])*)(?P<space>[ \t\
 ABBREVIATION_BEFORE = r"(?:^|[^\w])(?:[А-ЯЁA-Z]|г|гг|им|ст|ул|пр|см|тыс|т\.е|т\.д|т\.п|др|проф|акад|Mr|Mrs|Ms|Dr|St|Jr|U\.S|vs|No)$"
 # "по Украине" names a topic, not a party; "в Афганистане" after "ситуации" likewise.
 TOPIC_BEFORE = (
-    r"(?i)(?:\bпо|\bо|\bоб|\bпро|\bon|\babout|\bover|"
-    r"\b(?:ситуаци|кризис|конфликт|войн|урегулировани|перемири|мир|прекращени\w*\s+огня|"
+    rf"(?i){WORD_START}(?:по|о|об|про|on|about|over|"
+    r"(?:ситуаци|кризис|конфликт|войн|урегулировани|перемири|мир|прекращени\w*\s+огня|"
     r"war|conflict|crisis|ceasefire|cease-fire|peace|settlement|situation)\w*\s+(?:в|во|на|вокруг|in|around))\s*$"
 )
 # Whose visit it is: "visit by Chinese President", "визит президента Казахстана"
-VISITOR_BEFORE = r"(?i)(?:\bby|\bof|президент\w*|премьер\w*|глав\w*|лидер\w*|министр\w*|председател\w*|president|leader|minister)\s+$"
+VISITOR_BEFORE = rf"(?i)(?:{WORD_START}(?:by|of)|президент\w*|премьер\w*|глав\w*|лидер\w*|министр\w*|председател\w*|president|leader|minister)\s+$"
+# "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart
+COUNTERPART_BEFORE = rf"(?i){WORD_START}(?:с|со|with)\s+(?:[\w-]+\s+){{0,3}}$"
 # Locating prepositions: "в Москву", "в Кремле", "на Аляске", "in Washington", "to Astana"
 LOCATION_BEFORE = (
-    r"(?i)(?:\bв|\bво|\bна|\bin|\bto|\bat|\b(?:city|town|capital|resort|port)\s+of|\bгород\w*|\bстолиц\w*)\s*$"
+    rf"(?i){WORD_START}(?:в|во|на|in|to|at|(?:city|town|capital|resort|port)\s+of|город\w*|столиц\w*)\s*$"
     # a dateline: "TIANJIN, China, Sept 1 (Reuters)", "SAMARKAND, Uzbekistan (AP)"
     r"|(?-i:^[A-ZА-ЯЁ][A-ZА-ЯЁ'’. -]{2,},\s*$)"
     # the dateline's city itself opens the text: nothing before it
