@@ -17,7 +17,7 @@ import polars as pl
 from pydantic import Field
 
 from orchestration import landing, schemas
-from orchestration.extract import extract, extractor_version
+from orchestration.extract import extract_batches, extractor_version
 from orchestration.ingest import read_documents, scan_source
 from orchestration.progress import report
 from orchestration.reference import load_reference
@@ -209,8 +209,15 @@ def ingest_sources(
 
 class ExtractConfig(dg.Config):
     batch_size: int = Field(
-        default=2000,
-        description="Documents extracted and landed per transaction (bounds memory).",
+        default=5000,
+        description="Documents extracted and landed per transaction (bounds memory; each batch "
+        "also pays a fixed cost of about 0.3 s: compiling the patterns and the gazetteer's automaton).",
+        gt=0,
+    )
+    workers: int = Field(
+        default=2,
+        description="Batches extracted at once, in threads (one per core of a 2-core machine; "
+        "each batch in flight holds its documents and their extracted rows in memory).",
         gt=0,
     )
 
@@ -295,17 +302,19 @@ def extract_mentions(
         inserted: Counter[str] = Counter()
         previews: dict[str, list[pl.DataFrame]] = {table: [] for table in schemas.EXTRACTED_TABLES}
         reference = load_reference() if pending else None
-        for start in range(0, len(pending), config.batch_size):
-            batch = pending[start : start + config.batch_size]
-            documents = landing.read_documents_for_extraction(con, batch)
-            extracted = extract(documents, reference)
+        batches = [pending[start : start + config.batch_size] for start in range(0, len(pending), config.batch_size)]
+        # documents are read here, on the connection's thread, as the workers ask for more
+        documents = (landing.read_documents_for_extraction(con, batch) for batch in batches)
+        done = 0
+        for batch, (_, extracted) in zip(batches, extract_batches(documents, reference, workers=config.workers), strict=True):
             inserted.update(landing.replace_extracted(con, batch, extracted, version))
+            done += len(batch)
             for table, frames in previews.items():
                 if sum(frame.height for frame in frames) < PREVIEW_ROWS:
                     frames.append(extracted[table].head(PREVIEW_ROWS))
             report(
                 context.log,
-                f"extract: {start + len(batch)}/{len(pending)} documents "
+                f"extract: {done}/{len(pending)} documents "
                 f"(extractor {version})"
             )
         totals = {table: landing.count_rows(con, table) for table in schemas.EXTRACTED_TABLES}

@@ -2,6 +2,7 @@
 
     extract(documents, reference) -> {"sentences": ..., "entity_mentions": ...,
                                       "event_mentions": ..., "figure_mentions": ...}
+    extract_batches(batches, reference, workers) -> (documents, extracted) per batch, in order
 
 `documents` carries at least document_id, body, language, published_at; every result frame
 conforms to its schema in `orchestration.schemas`. Nothing here knows of Dagster or DuckDB.
@@ -12,6 +13,9 @@ offsets), entities.py, dates.py, events.py, figures.py.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -25,7 +29,7 @@ from orchestration.extract.text import ENGINE, materialise
 from orchestration.extract.text import sentences as split_sentences
 from orchestration.reference import SEEDS_DIR, Reference, load_reference, seed_fingerprint
 
-__all__ = ["extract", "extractor_version"]
+__all__ = ["extract", "extract_batches", "extractor_version"]
 
 
 def _rules_fingerprint() -> str:
@@ -71,3 +75,23 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
     return {
         name: schemas.conform(frame.collect(engine=ENGINE), schemas.EXTRACTED_TABLES[name]) for name, frame in frames.items()
     }
+
+
+def extract_batches(
+    batches: Iterable[pl.DataFrame], reference: Reference | None = None, workers: int = 2
+) -> Iterator[tuple[pl.DataFrame, dict[str, pl.DataFrame]]]:
+    """`extract` over batches of documents, `workers` batches at a time: (documents, extracted)
+    per batch, in the order given. polars releases the GIL while it computes, and one batch's
+    plan leaves a core idle much of the time (string work runs on one thread), so threads are
+    enough. At most `workers` batches are read ahead of the caller, which bounds memory."""
+    reference = reference or load_reference()
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="extract") as pool:
+        running: deque[tuple[pl.DataFrame, Future]] = deque()
+        for documents in batches:
+            running.append((documents, pool.submit(extract, documents, reference)))
+            if len(running) >= workers:
+                documents, future = running.popleft()
+                yield documents, future.result()
+        while running:
+            documents, future = running.popleft()
+            yield documents, future.result()
