@@ -370,8 +370,8 @@ PUBLISHED_WAREHOUSE = dg.AssetKey("published_warehouse")
 
 
 def build_published_warehouse_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
-    """The last asset of a run: depends on every dbt model, so it runs only when they (and
-    their tests) all passed."""
+    """The last asset of a run: depends on every dbt model that reads the raw tables (the
+    others are built in the same step), so it runs only when the build and its tests passed."""
 
     @dg.asset(
         key=PUBLISHED_WAREHOUSE,

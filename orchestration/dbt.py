@@ -11,7 +11,9 @@ and load the project's macros for an adapter handle, several seconds of a refres
 is otherwise short. Its result events go through dagster-dbt's own conversion, so the
 Dagster events (materializations, asset checks) are those of `DbtCliResource.cli`, which
 still runs a subset that the UI selects. When no raw table and no file of the dbt project
-changed since the published marts were built, the build is skipped altogether.
+changed since the published marts were built, the build is skipped altogether; when only raw
+tables changed, it builds what reads them (`--select source:raw+`), not the seeds and the
+models that read only seeds, which are as the same project built them.
 """
 
 
@@ -165,19 +167,27 @@ class DbtBuildFailed(RuntimeError):
     """`dbt build` (run in this process) reported an error or a failing test."""
 
 
+# What reads the raw tables, directly or not: all a build needs when only they changed.
+DOWNSTREAM_OF_RAW = "source:raw+"
+
+
 def build_in_process(
-    context: dg.AssetExecutionContext, project: DbtProject, target_path: Path
+    context: dg.AssetExecutionContext, project: DbtProject, target_path: Path, select: str | None = None
 ) -> Iterator[Any]:
-    """`dbt build` of the whole project with dbtRunner, in a worker thread; yields the Dagster
-    events of each node as it finishes and reports progress. Raises DbtBuildFailed."""
+    """`dbt build` of the whole project (or of `select`) with dbtRunner, in a worker thread;
+    yields the Dagster events of each node as it finishes and reports progress. Raises
+    DbtBuildFailed."""
     from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
     from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
 
     manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    selected = _downstream_of_raw(manifest) if select == DOWNSTREAM_OF_RAW else set(manifest["nodes"])
     total = sum(
-        1 for node in manifest["nodes"].values() if node["resource_type"] in _BUILT_RESOURCE_TYPES
+        1
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] in _BUILT_RESOURCE_TYPES and unique_id in selected
     )
     target = project.project_dir / target_path
     events: queue.Queue = queue.Queue()
@@ -205,6 +215,7 @@ def build_in_process(
                     # Nodes overlap their waits (commits, file writes): a third faster on
                     # two cores; the profile's single thread stays for everything else.
                     "--threads", str(_BUILD_THREADS),
+                    *(["--select", select] if select else []),
                 ]
             )  # fmt: skip
         except BaseException as error:  # dbtRunner catches nearly everything; keep the rest
@@ -243,6 +254,33 @@ def build_in_process(
         ]
         details = failed or errors or ([str(result.exception)] if result.exception else [])
         raise DbtBuildFailed("dbt build failed:\n" + "\n".join(details or ["(no message)"]))
+
+
+def _downstream_of_raw(manifest: Mapping[str, Any]) -> set[str]:
+    """unique_ids of the nodes that read a `raw` source, directly or not (tests included)."""
+    children = manifest["child_map"]
+    frontier = [uid for uid, node in manifest["sources"].items() if node["source_name"] == "raw"]
+    seen: set[str] = set()
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                frontier.append(child)
+    return seen
+
+
+def downstream_of_raw_keys(assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
+    """The keys of `assets` that depend, directly or not, on an asset of the `raw` group."""
+    upstream = {spec.key: {dep.asset_key for dep in spec.deps} for spec in assets.specs}
+    found: set[dg.AssetKey] = set()
+    changed = True
+    while changed:
+        changed = False
+        for key, deps in upstream.items():
+            if key not in found and any(dep.path[0] == "raw" or dep in found for dep in deps):
+                found.add(key)
+                changed = True
+    return sorted(found)
 
 
 def _close_dbt_database() -> None:
@@ -289,6 +327,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         digest = project_digest(project.project_dir)
         with warehouse.connect() as con:
             current = landing.marts_are_current(con, digest)
+            same_project = landing.marts_built_by(con, digest)
         if current:
             warehouse.nothing_to_publish()
             logging.getLogger(_PLAN_LOGGER).addFilter(_SKIPPED_BUILD_FILTER)  # idempotent
@@ -299,9 +338,16 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             )
             return
 
-        report(context.log, "dbt build: seeds, models and tests on the working copy")
+        if same_project:
+            # seeds and the models of seeds alone stay as built: their checks have no new result
+            logging.getLogger(_PLAN_LOGGER).addFilter(_SKIPPED_BUILD_FILTER)
+            report(context.log, "dbt build: the models and tests that read the raw tables, on the working copy")
+        else:
+            report(context.log, "dbt build: seeds, models and tests on the working copy")
         with warehouse.dbt_environment():
-            yield from build_in_process(context, project, BUILD_TARGET_PATH)
+            yield from build_in_process(
+                context, project, BUILD_TARGET_PATH, select=DOWNSTREAM_OF_RAW if same_project else None
+            )
         with warehouse.connect() as con:
             landing.record_marts_built(con, digest, dt.datetime.now(dt.UTC).replace(tzinfo=None))
         report(context.log, "dbt build: every model and test passed")

@@ -13,6 +13,7 @@ from orchestration.assets import build_published_warehouse_asset, extract_mentio
 from orchestration.dbt import (
     DBT_PROJECT_DIR,
     build_dbt_assets,
+    downstream_of_raw_keys,
     make_dbt_project,
     make_dbt_resource,
     prepare_manifest,
@@ -33,7 +34,9 @@ def build_definitions(
     project = make_dbt_project(dbt_project_dir)
     prepare_manifest(project)
     dbt_build = build_dbt_assets(project)
-    published_warehouse = build_published_warehouse_asset(sorted(dbt_build.keys))
+    # After every model that reads the raw tables: those a build with new articles makes
+    # (the others, of seeds alone, are built in the same step whenever the project changes)
+    published_warehouse = build_published_warehouse_asset(downstream_of_raw_keys(dbt_build))
     return dg.Definitions(
         assets=[ingest_sources, extract_mentions, dbt_build, published_warehouse],
         jobs=[refresh_job],

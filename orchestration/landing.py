@@ -168,6 +168,21 @@ def marts_are_current(con: duckdb.DuckDBPyConnection, project_digest: str) -> bo
     return bool(rows) and bool(rows[0][0]) and rows[0][1] > 0
 
 
+def marts_built_by(con: duckdb.DuckDBPyConnection, project_digest: str) -> bool:
+    """True when the marts were built by this dbt project (from whatever raw tables): its
+    seeds, and the models that read only them, are then as they would be built again."""
+    rows = con.execute(
+        f"""
+        select
+            s.marts_project_digest = ?,
+            (select count(*) from duckdb_tables() where schema_name = 'marts')
+        from {BUILD_STATE} as s
+        """,
+        [project_digest],
+    ).fetchall()
+    return bool(rows) and bool(rows[0][0]) and rows[0][1] > 0
+
+
 def record_marts_built(
     con: duckdb.DuckDBPyConnection, project_digest: str, now: dt.datetime
 ) -> None:

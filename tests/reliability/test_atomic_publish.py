@@ -94,12 +94,13 @@ def test_failing_dbt_test_leaves_the_previous_warehouse(tmp_path, published, see
 
 
 def test_failing_extraction_leaves_the_previous_warehouse(published, seeds_copy, refresh, file_digest, monkeypatch):
-    import orchestration.assets
+    import orchestration.extract
 
     def broken_extract(documents, reference):
         raise RuntimeError("extractor exploded")
 
-    monkeypatch.setattr(orchestration.assets, "extract", broken_extract)
+    # the asset's batches call it (in a worker thread: its error must still fail the run)
+    monkeypatch.setattr(orchestration.extract, "extract", broken_extract)
     (seeds_copy / "new_article.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     digest = file_digest(published)
     with pytest.raises(RefreshError, match="extractor exploded"):
