@@ -223,36 +223,36 @@ class ExtractConfig(dg.Config):
 
 
 # The checks read the rows of the documents this run extracted (registered as
-# `checked_documents`): rows of other documents were checked when they were written and
-# have not changed since, so a refresh's checks cost in proportion to what is new.
+# `checked_documents`, and the join starts from it): rows of other documents were checked
+# when they were written and have not changed since, so a refresh's checks cost in
+# proportion to what is new.
 
 # Rows whose evidence sentence is not found in their document's clean body, per table.
 _EVIDENCE_CHECK_SQL = {
     "event_mentions": """
-        select count(*) from raw.event_mentions as m
+        select count(*) from checked_documents
+        join raw.event_mentions as m using (document_id)
         left join raw.documents as d using (document_id)
-        where m.document_id in (select document_id from checked_documents)
-          and (d.body is null or m.evidence is null or position(m.evidence in d.body) = 0)
+        where d.body is null or m.evidence is null or position(m.evidence in d.body) = 0
     """,
     "figure_mentions": """
-        select count(*) from raw.figure_mentions as m
+        select count(*) from checked_documents
+        join raw.figure_mentions as m using (document_id)
         left join raw.documents as d using (document_id)
-        where m.document_id in (select document_id from checked_documents)
-          and (d.body is null or m.evidence is null or position(m.evidence in d.body) = 0)
+        where d.body is null or m.evidence is null or position(m.evidence in d.body) = 0
     """,
 }
 
 # Entity mentions whose offsets do not point at their surface text in the body.
 _ENTITY_OFFSETS_SQL = """
-    select count(*) from raw.entity_mentions as m
+    select count(*) from checked_documents
+    join raw.entity_mentions as m using (document_id)
     left join raw.documents as d using (document_id)
-    where m.document_id in (select document_id from checked_documents)
-      and (
-          d.body is null
-          or m.char_start < 0
-          or m.char_end > length(d.body)
-          or substr(d.body, m.char_start + 1, m.char_end - m.char_start) is distinct from m.surface
-      )
+    where
+        d.body is null
+        or m.char_start < 0
+        or m.char_end > length(d.body)
+        or substr(d.body, m.char_start + 1, m.char_end - m.char_start) is distinct from m.surface
 """
 
 

@@ -84,10 +84,10 @@ def extract_batches(
     per batch, in the order given. polars releases the GIL while it computes, and one batch's
     plan leaves a core idle much of the time (string work runs on one thread), so threads are
     enough. At most `workers` batches are read ahead of the caller, which bounds memory."""
-    reference = reference or load_reference()
     with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="extract") as pool:
         running: deque[tuple[pl.DataFrame, Future]] = deque()
         for documents in batches:
+            reference = reference or load_reference()  # not at all when there is nothing to extract
             running.append((documents, pool.submit(extract, documents, reference)))
             if len(running) >= workers:
                 documents, future = running.popleft()
