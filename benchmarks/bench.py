@@ -183,7 +183,7 @@ def megabytes(texts: pl.Series) -> float:
 
 
 def time_extraction(documents: pl.DataFrame) -> dict[str, float]:
-    from orchestration.extract import extract_batches
+    from orchestration.extract import even_batches, extract_batches
     from orchestration.reference import load_reference
 
     started = time.perf_counter()
@@ -191,7 +191,8 @@ def time_extraction(documents: pl.DataFrame) -> dict[str, float]:
     reference_seconds = time.perf_counter() - started
     rows = 0
     started = time.perf_counter()
-    batches = (documents.slice(start, EXTRACT_BATCH) for start in range(0, documents.height, EXTRACT_BATCH))
+    rows_of = even_batches(range(documents.height), EXTRACT_BATCH)
+    batches = (documents.slice(rows.start, len(rows)) for rows in rows_of)
     for _, extracted in extract_batches(batches, reference, workers=EXTRACT_WORKERS):
         rows += sum(frame.height for frame in extracted.values())
     seconds = time.perf_counter() - started

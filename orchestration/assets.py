@@ -17,7 +17,7 @@ import polars as pl
 from pydantic import Field
 
 from orchestration import landing, schemas
-from orchestration.extract import extract_batches, extractor_version
+from orchestration.extract import even_batches, extract_batches, extractor_version
 from orchestration.ingest import read_documents, scan_source
 from orchestration.progress import report
 from orchestration.reference import load_reference
@@ -210,7 +210,7 @@ def ingest_sources(
 class ExtractConfig(dg.Config):
     batch_size: int = Field(
         default=5000,
-        description="Documents extracted and landed per transaction (bounds memory; each batch "
+        description="Most documents extracted and landed per transaction (bounds memory; each batch "
         "also pays a fixed cost of about 0.3 s: compiling the patterns and the gazetteer's automaton).",
         gt=0,
     )
@@ -302,7 +302,7 @@ def extract_mentions(
         inserted: Counter[str] = Counter()
         previews: dict[str, list[pl.DataFrame]] = {table: [] for table in schemas.EXTRACTED_TABLES}
         reference = load_reference() if pending else None
-        batches = [pending[start : start + config.batch_size] for start in range(0, len(pending), config.batch_size)]
+        batches = even_batches(pending, config.batch_size)
         # documents are read here, on the connection's thread, as the workers ask for more
         documents = (landing.read_documents_for_extraction(con, batch) for batch in batches)
         done = 0

@@ -3,6 +3,7 @@
     extract(documents, reference) -> {"sentences": ..., "entity_mentions": ...,
                                       "event_mentions": ..., "figure_mentions": ...}
     extract_batches(batches, reference, workers) -> (documents, extracted) per batch, in order
+    even_batches(items, max_size) -> as few batches as `max_size` allows, of equal sizes
 
 `documents` carries at least document_id, body, language, published_at; every result frame
 conforms to its schema in `orchestration.schemas`. Nothing here knows of Dagster or DuckDB.
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -29,7 +31,9 @@ from orchestration.extract.text import ENGINE, materialise
 from orchestration.extract.text import sentences as split_sentences
 from orchestration.reference import SEEDS_DIR, Reference, load_reference, seed_fingerprint
 
-__all__ = ["extract", "extract_batches", "extractor_version"]
+T = TypeVar("T")
+
+__all__ = ["even_batches", "extract", "extract_batches", "extractor_version"]
 
 
 def _rules_fingerprint() -> str:
@@ -75,6 +79,15 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
     return {
         name: schemas.conform(frame.collect(engine=ENGINE), schemas.EXTRACTED_TABLES[name]) for name, frame in frames.items()
     }
+
+
+def even_batches(items: Sequence[T], max_size: int) -> list[Sequence[T]]:
+    """`items` in as few batches of at most `max_size` as possible, of sizes differing by at
+    most one: 8,758 documents in batches of 5,000 are 4,379 + 4,379, not 5,000 + 3,758, so
+    that two workers finish together."""
+    count = -(-len(items) // max_size)  # ceiling
+    bounds = [len(items) * k // count for k in range(count + 1)] if count else [0]
+    return [items[start:stop] for start, stop in zip(bounds, bounds[1:])]
 
 
 def extract_batches(

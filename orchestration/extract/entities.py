@@ -14,7 +14,7 @@ from orchestration.extract.patterns import (
     TOPIC_BEFORE,
     VISITOR_BEFORE,
 )
-from orchestration.extract.text import locate
+from orchestration.extract.text import locate, previous_in_sentence
 from orchestration.reference import Reference
 
 SENTENCE_KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
@@ -26,9 +26,9 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
     party), `is_location` ("в Москву", "на Аляске"), `is_visitor` ("визит президента
     Казахстана") and `is_counterpart` ("с Трампом")."""
     found = locate(sentences, "sentence", SENTENCE_KEYS, literals=reference.forms)
-    by = ["document_id", "sentence_index"]
     return (
         found.join(reference.alias_forms.lazy(), left_on="match", right_on="form", how="inner")
+        .sort("document_id", "sentence_index", "match_start", maintain_order=True)
         .with_columns(
             pl.col("sentence")
             .str.slice(pl.max_horizontal(pl.col("match_start") - 30, 0), pl.min_horizontal(pl.col("match_start"), 30))
@@ -36,7 +36,7 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
         )
         .with_columns(
             pl.col("_before").str.contains(TOPIC_BEFORE).alias("_topic_cue"),
-            pl.col("match_end").shift(1).over(by, order_by="match_start").fill_null(0).alias("_previous_end"),
+            previous_in_sentence(pl.col("match_end")).fill_null(0).alias("_previous_end"),
         )
         .select(
             "document_id",
@@ -60,7 +60,7 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
                 )
                 | pl.col("_before").str.contains(SOURCE_NAMED_AFTER)
                 | (
-                    pl.col("_topic_cue").shift(1).over(by, order_by="match_start").fill_null(False)
+                    previous_in_sentence(pl.col("_topic_cue")).fill_null(False)
                     & pl.col("sentence")
                     .str.slice("_previous_end", (pl.col("match_start") - pl.col("_previous_end")).clip(0))
                     .str.contains(r"(?i)^\s*(?:,|и|или|а\s+также|and|or)\s*$")

@@ -39,7 +39,7 @@ from orchestration.extract.patterns import (
     STOCK,
     TRADE,
 )
-from orchestration.extract.text import drop_overlaps, locate, materialise
+from orchestration.extract.text import drop_overlaps, locate, materialise, next_in_sentence, previous_in_sentence
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
 
@@ -157,7 +157,7 @@ def extract_figures(
     amounts = amounts.sort("match_start").join_asof(
         keywords, left_on="match_start", right_on="_kw_end", by=by, strategy="backward", check_sortedness=False
     )
-    amounts = amounts.with_columns(
+    amounts = amounts.sort(*by, "match_start").with_columns(
         prefix.str.slice(pl.max_horizontal(pl.col("match_start") - 45, 0)).str.extract(QUALIFIER, 1).str.to_lowercase().alias("_q"),
     ).with_columns(
         _first_match(pl.col("_q"), QUALIFIERS).fill_null("exact").alias("qualifier"),
@@ -172,7 +172,7 @@ def extract_figures(
         # number: "российские инвестиции в Казахстан превысил 27"
         pl.max_horizontal(
             pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0),
-            pl.col("match_end").shift(1).over("document_id", "sentence_index").fill_null(0),
+            previous_in_sentence(pl.col("match_end")).fill_null(0),
         ).alias("_scope_start"),
     ).pipe(materialise)
 
@@ -236,9 +236,9 @@ def extract_figures(
         amounts.select("figure_row", *by, "match_start", "match_end", "sentence", "_scope_start")
         .sort(*by, "match_start")
         .with_columns(
-            pl.col("match_end").shift(1).over(by).fill_null(0).alias("_clause_start"),
+            previous_in_sentence(pl.col("match_end")).fill_null(0).alias("_clause_start"),
             pl.min_horizontal(
-                pl.col("match_start").shift(-1).over(by),
+                next_in_sentence(pl.col("match_start")),
                 pl.col("match_end") + comma_after,
                 pl.col("sentence").str.len_chars(),
             ).alias("_clause_end"),
@@ -248,7 +248,7 @@ def extract_figures(
             .alias("_own_region"),
         )
         # "товарооборот Китая со странами региона … 95 млрд долларов, России — около 44 млрд."
-        .with_columns((pl.col("_own_region") | pl.col("_own_region").shift(1).over(by).fill_null(False)).alias("for_region"))
+        .with_columns((pl.col("_own_region") | previous_in_sentence(pl.col("_own_region")).fill_null(False)).alias("for_region"))
     )
     in_clause = (
         clause_bounds.join(countries.select(*by, "pos", "country"), on=by)
