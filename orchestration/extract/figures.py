@@ -76,11 +76,11 @@ def _amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
     language = documents.select("document_id", "language")
     groups = ["sym", "num", "sym2", "scale", "cur"]
     found = [
-        locate(sentences, "sentence", KEYS, pattern=pattern, candidates=MONEY_CANDIDATES, whole_words=True)
+        locate(sentences, "sentence", KEYS, pattern=pattern, candidates=candidates, whole_words=True)
         .with_columns(pl.col("match").str.extract_groups(pattern).alias("_g"))
         .unnest("_g")
         .select(*KEYS, "match", "match_start", "match_end", *[pl.col(g) if g in names else pl.lit(None, pl.String).alias(g) for g in groups])
-        for pattern, names in [(MONEY, groups), (MONEY_IN_WORDS, ["num", "scale", "cur"])]
+        for pattern, names, candidates in [(MONEY, groups, MONEY_CANDIDATES), (MONEY_IN_WORDS, ["num", "scale", "cur"], None)]
     ]
     money = (
         pl.concat(found)

@@ -261,7 +261,8 @@ CURRENCIES = [  # (pattern on the lowercased currency word, ISO code)
 
 # A money amount: "4,0 млрд. долларов", "$8,5 млрд.", "30$ млрд", "1,5 млрд юаней",
 # "превысил 27 млрд." (currency carried over), "26 billion yuan", "$8.5 billion".
-# Located with whole_words, and only in sentences that name a currency or a scale (MONEY_CANDIDATES).
+# Located with whole_words, and only in sentences where a number touches a currency or a scale
+# (MONEY_CANDIDATES).
 DIGITS = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?"
 MONEY = (
     rf"(?i)(?:(?P<sym>[$€£¥₽])\s?)?(?P<num>{DIGITS})\s?(?P<sym2>[$€£¥₽])?\s*(?P<scale>{SCALE})?"
@@ -270,7 +271,9 @@ MONEY = (
 # In words, only with a scale: "около десяти миллиардов долларов", "полтора млрд". (Number words
 # are in every other word's insides, "ста" in "государства": searching for them alone is slow.)
 MONEY_IN_WORDS = rf"(?i)(?P<num>{NUMBER_WORD})\s+(?P<scale>{SCALE})\s*(?P<cur>{CURRENCY})?"
-MONEY_CANDIDATES = rf"(?i){SCALE}|{CURRENCY}"
+# Sentences where a number touches a currency or a scale: only there can MONEY find an amount
+# that is kept (one with a unit or a scale); most numbers in the news are neither.
+MONEY_CANDIDATES = rf"(?i)[$€£¥₽]\s?\d|\d\s?[$€£¥₽]|\d\s*(?:{SCALE}|{CURRENCY})"
 # "13,6 процента", "17%", "5 percent" (located with whole_words)
 PERCENT = rf"(?i)(?P<num>\d+(?:[.,]\d+)?|(?:{NUMBER_WORD}))\s*(?P<pct>%|процент\w*|percent|per\s+cent|п\.\s?п\.)"
 
