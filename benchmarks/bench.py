@@ -258,7 +258,7 @@ def extraction_breakdown(documents: pl.DataFrame) -> dict[str, float]:
     import orchestration.extract as extract_module
     from orchestration.reference import load_reference
 
-    stages = ["split_sentences", "entity_mentions", "date_mentions", "extract_events", "extract_figures"]
+    stages = ["split_sentences", "entity_mentions", "find_triggers", "find_amounts", "date_mentions", "extract_events", "extract_figures"]
     seconds: dict[str, float] = defaultdict(float)
     originals = {name: getattr(extract_module, name) for name in stages}
 

@@ -25,8 +25,8 @@ import polars as pl
 from orchestration import schemas
 from orchestration.extract.dates import date_mentions
 from orchestration.extract.entities import entity_mentions
-from orchestration.extract.events import extract_events
-from orchestration.extract.figures import extract_figures
+from orchestration.extract.events import extract_events, find_triggers
+from orchestration.extract.figures import extract_figures, find_amounts
 from orchestration.extract.text import ENGINE, materialise
 from orchestration.extract.text import sentences as split_sentences
 from orchestration.reference import SEEDS_DIR, Reference, load_reference, seed_fingerprint
@@ -63,13 +63,19 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
     )
     sentences = split_sentences(docs).pipe(materialise)
     mentions = entity_mentions(sentences, reference).pipe(materialise)
-    dates = date_mentions(sentences, docs).pipe(materialise)
+    triggers = find_triggers(sentences).pipe(materialise)
+    amounts = find_amounts(sentences, docs).pipe(materialise)
+    # dates serve events and figures only: they are read in the documents holding either
+    in_scope = pl.concat([triggers.select("document_id"), amounts.select("document_id")]).unique()
+    dates = date_mentions(sentences.join(in_scope, on="document_id", how="semi"), docs).pipe(materialise)
     formats = reference.organisations.filter(pl.col("kind") == "summit_format").select(
         pl.col("organisation_id"), pl.col("member_countries").alias("format_members")
     )
     heads_of_state = reference.actors.filter(pl.col("role") == "head_of_state").select(pl.col("actor_id").alias("entity_id"))
-    events = extract_events(sentences, mentions, dates, docs, formats=formats.lazy(), heads_of_state=heads_of_state.lazy())
-    figures = extract_figures(sentences, mentions, dates, docs)
+    events = extract_events(
+        sentences, mentions, dates, docs, formats=formats.lazy(), heads_of_state=heads_of_state.lazy(), triggers=triggers
+    )
+    figures = extract_figures(sentences, mentions, dates, docs, amounts=amounts)
     frames = {
         "sentences": sentences,
         "entity_mentions": mentions,

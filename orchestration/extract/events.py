@@ -206,17 +206,19 @@ def extract_events(
     documents: pl.LazyFrame,
     formats: pl.LazyFrame | None = None,
     heads_of_state: pl.LazyFrame | None = None,
+    triggers: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """`formats`: organisation_id, format_members (list) of summit formats ("Центральная Азия –
     Китай"): a summit of a format is attended by its members, named or not. `heads_of_state`:
-    entity_id of the actors who are heads of state (their talks during a visit are the visit's)."""
+    entity_id of the actors who are heads of state (their talks during a visit are the visit's).
+    `triggers`: `find_triggers(sentences)`, when the caller has it already."""
     by = ["document_id", "sentence_index"]
     if formats is None:
         formats = pl.LazyFrame(schema={"organisation_id": pl.String, "format_members": pl.List(pl.String)})
     if heads_of_state is None:
         heads_of_state = pl.LazyFrame(schema={"entity_id": pl.String})
     # collected once: every step below reads the triggers, and a lazy plan would redo the regexes
-    triggers = find_triggers(sentences).with_row_index("trigger_id").pipe(materialise)
+    triggers = (find_triggers(sentences) if triggers is None else triggers).with_row_index("trigger_id").pipe(materialise)
     # only a document holding a trigger holds an event: every step below reads those documents only
     in_scope = triggers.select("document_id").unique()
     sentences, mentions, dates, documents = (

@@ -72,7 +72,9 @@ def _scale(scale: pl.Expr) -> pl.Expr:
     return pl.when(scale.is_null()).then(pl.lit(1.0)).otherwise(out)
 
 
-def _amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
+def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
+    """Money amounts and percentages with their value and unit (a scale alone borrows the
+    currency of the amount before it in the paragraph)."""
     language = documents.select("document_id", "language")
     groups = ["sym", "num", "sym2", "scale", "cur"]
     found = [
@@ -138,10 +140,12 @@ def extract_figures(
     mentions: pl.LazyFrame,
     dates: pl.LazyFrame,
     documents: pl.LazyFrame,
+    amounts: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
+    """`amounts`: `find_amounts(sentences, documents)`, when the caller has it already."""
     by = ["document_id", "sentence_index"]
     # collected once: periods, countries and metrics all read the amounts
-    amounts = _amounts(sentences, documents).with_row_index("figure_row").pipe(materialise)
+    amounts = (find_amounts(sentences, documents) if amounts is None else amounts).with_row_index("figure_row").pipe(materialise)
     # only a document holding an amount holds a figure: every step below reads those documents only
     in_scope = amounts.select("document_id").unique()
     sentences, mentions, dates, documents = (
