@@ -20,7 +20,6 @@ from orchestration import landing, schemas
 from orchestration.extract import even_batches, extract_batches, extractor_version
 from orchestration.ingest import read_documents, scan_source
 from orchestration.progress import report
-from orchestration.reference import load_reference
 from orchestration.resources import SourceFolder, WarehouseResource
 
 RAW_GROUP = "raw"
@@ -301,12 +300,11 @@ def extract_mentions(
         pending = landing.documents_pending_extraction(con, version)
         inserted: Counter[str] = Counter()
         previews: dict[str, list[pl.DataFrame]] = {table: [] for table in schemas.EXTRACTED_TABLES}
-        reference = load_reference() if pending else None
         batches = even_batches(pending, config.batch_size)
         # documents are read here, on the connection's thread, as the workers ask for more
         documents = (landing.read_documents_for_extraction(con, batch) for batch in batches)
         done = 0
-        for batch, (_, extracted) in zip(batches, extract_batches(documents, reference, workers=config.workers), strict=True):
+        for batch, (_, extracted) in zip(batches, extract_batches(documents, workers=config.workers), strict=True):
             inserted.update(landing.replace_extracted(con, batch, extracted, version))
             done += len(batch)
             for table, frames in previews.items():

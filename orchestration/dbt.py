@@ -143,7 +143,8 @@ def project_digest(project_dir: Path) -> str:
 
 class _SkippedBuildFilter(logging.Filter):
     """Drops Dagster's warning, one per blocking dbt test, that a step "emitted no result"
-    for it: expected, and only noise, when the build is skipped because nothing changed."""
+    for it: expected, and only noise, when the build is skipped because nothing changed or
+    leaves out the seeds and the models of seeds alone."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -328,9 +329,11 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             current = landing.marts_are_current(con, digest)
             same_project = landing.marts_built_by(con, digest)
+        if current or same_project:
+            # checks of nodes left unbuilt have no new result: expected, not worth a warning
+            logging.getLogger(_PLAN_LOGGER).addFilter(_SKIPPED_BUILD_FILTER)  # idempotent
         if current:
             warehouse.nothing_to_publish()
-            logging.getLogger(_PLAN_LOGGER).addFilter(_SKIPPED_BUILD_FILTER)  # idempotent
             report(
                 context.log,
                 "dbt build: skipped, no raw table and no file of the dbt project changed since "
@@ -339,8 +342,6 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             return
 
         if same_project:
-            # seeds and the models of seeds alone stay as built: their checks have no new result
-            logging.getLogger(_PLAN_LOGGER).addFilter(_SKIPPED_BUILD_FILTER)
             report(context.log, "dbt build: the models and tests that read the raw tables, on the working copy")
         else:
             report(context.log, "dbt build: seeds, models and tests on the working copy")

@@ -154,39 +154,40 @@ def note_raw_changed(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"update {BUILD_STATE} set raw_version = raw_version + 1")
 
 
-def marts_are_current(con: duckdb.DuckDBPyConnection, project_digest: str) -> bool:
-    """True when the marts were built, by this dbt project, from the raw tables as they are."""
+def _marts_state(con: duckdb.DuckDBPyConnection, project_digest: str) -> tuple[bool, bool]:
+    """(the marts exist and were built by this dbt project, from the raw tables as they are)."""
     rows = con.execute(
         f"""
         select
-            s.marts_raw_version = s.raw_version and s.marts_project_digest = ?,
-            (select count(*) from duckdb_tables() where schema_name = 'marts')
+            s.marts_project_digest = ?
+                and (select count(*) from duckdb_tables() where schema_name = 'marts') > 0,
+            s.marts_raw_version = s.raw_version
         from {BUILD_STATE} as s
         """,
         [project_digest],
     ).fetchall()
-    return bool(rows) and bool(rows[0][0]) and rows[0][1] > 0
+    if not rows:
+        return False, False
+    built_by_project, raw_unchanged = (bool(value) for value in rows[0])
+    return built_by_project, built_by_project and raw_unchanged
+
+
+def marts_are_current(con: duckdb.DuckDBPyConnection, project_digest: str) -> bool:
+    """True when the marts were built, by this dbt project, from the raw tables as they are."""
+    return _marts_state(con, project_digest)[1]
 
 
 def marts_built_by(con: duckdb.DuckDBPyConnection, project_digest: str) -> bool:
     """True when the marts were built by this dbt project (from whatever raw tables): its
     seeds, and the models that read only them, are then as they would be built again."""
-    rows = con.execute(
-        f"""
-        select
-            s.marts_project_digest = ?,
-            (select count(*) from duckdb_tables() where schema_name = 'marts')
-        from {BUILD_STATE} as s
-        """,
-        [project_digest],
-    ).fetchall()
-    return bool(rows) and bool(rows[0][0]) and rows[0][1] > 0
+    return _marts_state(con, project_digest)[0]
 
 
 def record_marts_built(
     con: duckdb.DuckDBPyConnection, project_digest: str, now: dt.datetime
 ) -> None:
-    """Record that a full `dbt build` (models and tests) passed on the current raw tables."""
+    """Record that `dbt build` passed on the current raw tables: the whole project, or what
+    reads the raw tables when the project is the one the marts were built by."""
     con.execute(
         f"update {BUILD_STATE} set marts_raw_version = raw_version, "
         "marts_project_digest = ?, marts_built_at = ?",
