@@ -1,0 +1,72 @@
+"""Draw the real-news development set once (kept for the record; rerunning gives the same set).
+
+    .venv/bin/python tests/extraction/news_ru/sample.py > tests/extraction/news_ru/manifest.yaml
+
+From the distinct articles of ../shared/corpus/news-ru (the first line of each body; the corpus
+repeats some), 40 are drawn at random among those whose text holds a diplomatic trigger word
+(the plain word list below, not the extractor's rules) and 20 at random among all the rest.
+The 60 are then split by a second fixed seed into dev (read freely while writing rules) and
+test (scored, its misses never read), each split keeping the same share of both draws.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import sys
+
+import yaml
+
+from devset import CORPUS_DIR  # beside this file
+
+SEED = 20261207
+N_TRIGGER, N_RANDOM = 40, 20
+TEST_SHARE = 0.4
+# Diplomatic trigger words, deliberately broad (stems of visit, talks, summit, phone call,
+# meeting, signed, and their English forms).
+TRIGGER_WORDS = re.compile(
+    r"визит|переговор|саммит|телефонн\w* разговор|встрет|встреч|подписа|"
+    r"\bvisit|\btalks\b|summit|phone call|\bmet\b|\bsigned\b",
+    re.IGNORECASE,
+)
+
+
+def distinct_articles() -> list[dict]:
+    seen: set[str] = set()
+    articles = []
+    for path in sorted(CORPUS_DIR.glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for number, line in enumerate(handle):
+                record = json.loads(line)
+                body = (record.get("content") or record.get("text") or "").strip()
+                if not body or body in seen:
+                    continue
+                seen.add(body)
+                text = f"{record.get('title') or ''}\n{body}"
+                articles.append({"url": record["url"], "corpus_file": path.name, "line": number,
+                                 "has_trigger": bool(TRIGGER_WORDS.search(text))})
+    return articles
+
+
+def draw() -> list[dict]:
+    rng = random.Random(SEED)
+    articles = distinct_articles()
+    with_trigger = [a for a in articles if a["has_trigger"]]
+    drawn = [dict(a, drawn_as="trigger") for a in rng.sample(with_trigger, N_TRIGGER)]
+    taken = {a["url"] for a in drawn}
+    rest = [a for a in articles if a["url"] not in taken]
+    drawn += [dict(a, drawn_as="random") for a in rng.sample(rest, N_RANDOM)]
+    split_rng = random.Random(SEED + 1)
+    for kind in ("trigger", "random"):
+        group = [a for a in drawn if a["drawn_as"] == kind]
+        test = set(a["url"] for a in split_rng.sample(group, round(len(group) * TEST_SHARE)))
+        for article in group:
+            article["split"] = "test" if article["url"] in test else "dev"
+    return [{k: a[k] for k in ("url", "corpus_file", "line", "drawn_as", "split")} for a in drawn]
+
+
+if __name__ == "__main__":
+    header = "# Drawn by tests/extraction/news_ru/sample.py (seed %d); do not edit by hand.\n" % SEED
+    sys.stdout.write(header + yaml.safe_dump({"articles": draw()}, allow_unicode=True, sort_keys=False))
