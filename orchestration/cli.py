@@ -376,6 +376,31 @@ def _refused_statement(statement) -> str | None:
 # dashboard
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the warehouse against gold files (README "Scoring extraction")."""
+    import json
+
+    import duckdb
+
+    from orchestration.evaluation import load_gold, score_warehouse
+    from orchestration.evaluation.scoring import render_text
+
+    warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
+    missing = [str(path) for path in [warehouse, *args.gold] if not path.exists()]
+    if missing:
+        print(f"attache eval: not found: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        summary = score_warehouse(warehouse, load_gold(args.gold), verbose=not args.quiet).as_dict()
+    except (duckdb.Error, KeyError, TypeError, ValueError) as error:
+        print(f"attache eval: cannot score {warehouse}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(json.dumps(summary, ensure_ascii=False, default=str) if args.json else render_text(summary, args.quiet))
+    if args.min_f1 is not None and min(summary["event"]["f1"], summary["figure"]["f1"]) < args.min_f1:
+        return 1
+    return 0
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from orchestration.dashboard import make_server
 
@@ -453,6 +478,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_paths(sql, source=False)
     sql.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
     sql.set_defaults(handler=cmd_sql)
+
+    evaluate = commands.add_parser("eval", help="score the warehouse's events and figures against gold annotations")
+    evaluate.add_argument("--gold", required=True, nargs="+", type=Path, metavar="FILE", help="gold YAML file(s) (README: Scoring extraction)")
+    add_paths(evaluate, source=False)
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object (the reference scorer's shape, plus per-rule counts)")
+    evaluate.add_argument("--quiet", action="store_true", help="totals only")
+    evaluate.add_argument("--min-f1", type=float, default=None, metavar="X", help="exit 1 if the events or figures F1 is below X")
+    evaluate.set_defaults(handler=cmd_eval)
 
     dashboard = commands.add_parser("dashboard", help="read-only web dashboard on the marts")
     add_paths(dashboard, source=False)

@@ -70,6 +70,7 @@ EVENT_MENTIONS = {
     "date_precision": pl.String,
     "modality": pl.String,
     "cameo_code": pl.String,
+    "rule_id": pl.String,  # the trigger rule that made the row (patterns.EVENT_TRIGGERS), e.g. 'trigger.visit.visit_noun'
     "confidence": pl.Float64,
     "evidence": pl.String,
     "char_start": pl.Int32,
@@ -92,6 +93,7 @@ FIGURE_MENTIONS = {
     "period_start": pl.Date,
     "period_end": pl.Date,
     "modality": pl.String,
+    "rule_id": pl.String,  # amount pattern, metric cue and metric, e.g. 'figure.money.keyword_before.trade_turnover'
     "evidence": pl.String,
     "char_start": pl.Int32,
     "char_end": pl.Int32,

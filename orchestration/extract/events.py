@@ -68,13 +68,13 @@ def _distinct(expr: pl.Expr) -> pl.Expr:
 
 def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
     # one scan for the sentences that may hold a trigger, then each pattern on those only
-    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for _, _, p in EVENT_TRIGGERS]))).pipe(materialise)
+    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for *_, p in EVENT_TRIGGERS]))).pipe(materialise)
     found = pl.concat(
         [
             locate(candidates, "sentence", KEYS, pattern=pattern).with_columns(
-                pl.lit(event_type).alias("event_type"), pl.lit(role).alias("role")
+                pl.lit(rule_id).alias("rule_id"), pl.lit(event_type).alias("event_type"), pl.lit(role).alias("role")
             )
-            for event_type, role, pattern in EVENT_TRIGGERS
+            for rule_id, event_type, role, pattern in EVENT_TRIGGERS
         ]
     )
     before = pl.col("sentence").str.slice(
@@ -129,11 +129,15 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
             ).alias("_is_summit")
         )
         .filter(~pl.col("_is_summit").shift(1).over("document_id", "sentence_index").fill_null(False))
-        .with_columns(pl.when("_is_summit").then(pl.lit("summit")).otherwise(pl.col("event_type")).alias("event_type"))
+        .with_columns(
+            pl.when("_is_summit").then(pl.lit("summit")).otherwise(pl.col("event_type")).alias("event_type"),
+            pl.when("_is_summit").then(pl.lit("trigger.summit.met_for_summit")).otherwise(pl.col("rule_id")).alias("rule_id"),
+        )
         .select(
             *KEYS,
             pl.col("match").alias("trigger"),
             pl.col("match_start").alias("pos"),
+            "rule_id",
             "event_type",
             "role",
             "modality",
@@ -459,6 +463,7 @@ def extract_events(
         .join(protagonist, on="document_id", how="left")
         .with_columns(
             pl.lit("event").alias("role"),
+            pl.lit("enumeration.after_series").alias("rule_id"),
             pl.lit(False).alias("is_generic"),
             pl.lit(0).cast(pl.Int64).alias("pos"),
             pl.col("sentence").alias("trigger"),
@@ -539,7 +544,7 @@ def extract_events(
             sent.list.first().alias("principal"),
         )
         .select(
-            *KEYS, "trigger", "pos", "event_type", "modality", "participants", "principal", "protagonist",
+            *KEYS, "trigger", "pos", "rule_id", "event_type", "modality", "participants", "principal", "protagonist",
             "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source", "names_counterpart", "officials", "has_head_of_state", "format_members",
         )
     )
@@ -698,6 +703,7 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame, heads_of_s
             pl.col("char_start").first(),
             pl.col("char_end").first(),
             pl.col("sentence").first().alias("evidence"),
+            pl.col("rule_id").first(),
             pl.len().alias("n_in_document"),
             (pl.col("date_source") == "anchor").all().alias("_borrowed_date"),
         )

@@ -82,7 +82,11 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
         .with_columns(pl.col("match").str.extract_groups(pattern).alias("_g"))
         .unnest("_g")
         .select(*KEYS, "match", "match_start", "match_end", *[pl.col(g) if g in names else pl.lit(None, pl.String).alias(g) for g in groups])
-        for pattern, names, candidates in [(MONEY, groups, MONEY_CANDIDATES), (MONEY_IN_WORDS, ["num", "scale", "cur"], None)]
+        .with_columns(pl.lit(amount_rule).alias("_amount_rule"))
+        for amount_rule, pattern, names, candidates in [
+            ("money", MONEY, groups, MONEY_CANDIDATES),
+            ("money_in_words", MONEY_IN_WORDS, ["num", "scale", "cur"], None),
+        ]
     ]
     money = (
         pl.concat(found)
@@ -113,9 +117,10 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
             _number(pl.col("num"), pl.lit(False)).alias("_number"),
             pl.lit(1.0).alias("scale"),
             pl.lit("percent").alias("_kind"),
+            pl.lit("percent").alias("_amount_rule"),
         )
     )
-    columns = [*KEYS, "match", "match_start", "match_end", "unit", "_number", "scale", "_kind"]
+    columns = [*KEYS, "match", "match_start", "match_end", "unit", "_number", "scale", "_kind", "_amount_rule"]
     amounts = (
         pl.concat([money.select(columns), percent.select(columns)])
         .filter(pl.col("_number").is_not_null() & ~pl.col("sentence").str.contains(CITATION))
@@ -165,20 +170,18 @@ def extract_figures(
         prefix.str.slice(pl.max_horizontal(pl.col("match_start") - 45, 0)).str.extract(QUALIFIER, 1).str.to_lowercase().alias("_q"),
     ).with_columns(
         _first_match(pl.col("_q"), QUALIFIERS).fill_null("exact").alias("qualifier"),
-        pl.coalesce(
-            _first_match(pl.col("_kw"), METRIC_OF_KEYWORD),
-            _first_match(
-                pl.col("sentence").str.slice(pl.col("match_end"), 60).str.extract(METRIC_KEYWORD_AFTER, 1).str.to_lowercase(),
-                METRIC_OF_KEYWORD,
-            ),
-        ).alias("_metric_kw"),
+        _first_match(pl.col("_kw"), METRIC_OF_KEYWORD).alias("_metric_kw_before"),
+        _first_match(
+            pl.col("sentence").str.slice(pl.col("match_end"), 60).str.extract(METRIC_KEYWORD_AFTER, 1).str.to_lowercase(),
+            METRIC_OF_KEYWORD,
+        ).alias("_metric_kw_after"),
         # the words from just before the keyword (or from the figure before in the sentence) to the
         # number: "российские инвестиции в Казахстан превысил 27"
         pl.max_horizontal(
             pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0),
             previous_in_sentence(pl.col("match_end")).fill_null(0),
         ).alias("_scope_start"),
-    ).pipe(materialise)
+    ).with_columns(pl.coalesce("_metric_kw_before", "_metric_kw_after").alias("_metric_kw")).pipe(materialise)
 
     # --- reference period: the nearest period before the number in the sentence, else just after
     periods = dates.filter(pl.col("kind").is_in(["year", "relative_year", "month_range", "months_of_year", "month", "en_month"]))
@@ -285,16 +288,31 @@ def extract_figures(
         .join(clause_bounds.select("figure_row", "for_region"), on="figure_row", how="left")
         .join(in_clause, on="figure_row", how="left")
         .join(per_sentence.drop("paragraph_index"), on=by, how="left")
-        .with_columns(chosen.list.drop_nulls().list.sort().alias("countries"))
         .with_columns(
+            chosen.list.drop_nulls().list.sort().alias("countries"),
+            # the cue that decides the metric (part of the row's rule_id)
             pl.when(pl.col("unit") == "percent")
             .then(
                 pl.when(pl.col("sentence").str.contains(NATIONAL_CURRENCY))
-                .then(pl.lit("national_currency_share"))
+                .then(pl.lit("national_currency_cue"))
                 .when(pl.col("sentence").str.contains(GROWTH) & pl.col("sentence").str.contains(TRADE))
-                .then(pl.lit("trade_growth"))
-                .otherwise(pl.lit("other"))
+                .then(pl.lit("growth_and_trade_cue"))
+                .otherwise(pl.lit("no_cue"))
             )
+            .when(pl.col("_metric_kw_before").is_not_null())
+            .then(pl.lit("keyword_before"))
+            .when(pl.col("_metric_kw_after").is_not_null())
+            .then(pl.lit("keyword_after"))
+            .otherwise(pl.lit("no_keyword"))
+            .alias("_metric_cue"),
+        )
+        .with_columns(
+            pl.when(pl.col("_metric_cue") == "national_currency_cue")
+            .then(pl.lit("national_currency_share"))
+            .when(pl.col("_metric_cue") == "growth_and_trade_cue")
+            .then(pl.lit("trade_growth"))
+            .when(pl.col("unit") == "percent")
+            .then(pl.lit("other"))
             .when(pl.col("_metric_kw") == "investment")
             .then(
                 pl.when(
@@ -337,6 +355,7 @@ def extract_figures(
             pl.concat_str("document_id", "_abs_start", "unit", "value", separator="|").hash().cast(pl.String).alias("figure_id"),
             pl.col("sentence").alias("evidence"),
             pl.lit("occurred").alias("modality"),
+            pl.concat_str(pl.lit("figure"), "_amount_rule", "_metric_cue", "metric", separator=".").alias("rule_id"),
             pl.col("_abs_start").alias("char_start"),
             (pl.col("char_start") + pl.col("match_end")).cast(pl.Int32).alias("char_end"),
         )

@@ -12,10 +12,19 @@ documents as (
 
 ),
 
+rule_confidence as (
+
+    select * from {{ ref('int_rule_confidence') }}
+    where row_kind = 'event'
+
+),
+
 keyed_mentions as (
 
     select
-        event_mentions.*,
+        event_mentions.* exclude (confidence),
+        -- The measured precision of the row's rule (README "Confidence").
+        rule_confidence.confidence,
         documents.published_at,
         -- A mention with no modality is read as a report of something that happened.
         coalesce(event_mentions.modality = 'occurred', true) as is_occurred,
@@ -34,6 +43,9 @@ keyed_mentions as (
 
     left join documents
         on event_mentions.document_id = documents.document_id
+
+    left join rule_confidence
+        on event_mentions.rule_id = rule_confidence.rule_id
 
 ),
 
@@ -115,6 +127,7 @@ final as (
         date_precision,
         modality,
         cameo_code,
+        rule_id,
         confidence,
         evidence,
         char_start,

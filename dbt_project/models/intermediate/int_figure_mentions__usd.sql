@@ -12,6 +12,13 @@ documents as (
 
 ),
 
+rule_confidence as (
+
+    select * from {{ ref('int_rule_confidence') }}
+    where row_kind = 'figure'
+
+),
+
 fx_rates as (
 
     select * from {{ ref('fx_rates') }}
@@ -22,6 +29,7 @@ dated_figures as (
 
     select
         figure_mentions.*,
+        rule_confidence.confidence,
         documents.published_at,
         -- The rate of the year the figure refers to, else of the year it was published.
         coalesce(
@@ -32,6 +40,9 @@ dated_figures as (
 
     left join documents
         on figure_mentions.document_id = documents.document_id
+
+    left join rule_confidence
+        on figure_mentions.rule_id = rule_confidence.rule_id
 
 ),
 
@@ -109,6 +120,8 @@ final as (
         period_start,
         period_end,
         modality,
+        rule_id,
+        confidence,
         evidence,
         char_start,
         char_end,

@@ -25,6 +25,7 @@ final as (
         modality,
         is_occurred,
         cameo_code,
+        rule_id,
         confidence,
         extractor_version,
         evidence,

@@ -27,6 +27,8 @@ final as (
         period_start,
         period_end,
         modality,
+        rule_id,
+        confidence,
         evidence,
         char_start,
         char_end,

@@ -24,6 +24,7 @@ renamed as (
         lower(nullif(trim(date_precision), '')) as date_precision,
         lower(nullif(trim(modality), '')) as modality,
         nullif(trim(cameo_code), '') as cameo_code,
+        nullif(trim(rule_id), '') as rule_id,
         cast(confidence as double) as confidence,
         evidence,
         cast(char_start as integer) as char_start,

@@ -28,6 +28,7 @@ renamed as (
         cast(period_start as date) as period_start,
         cast(period_end as date) as period_end,
         lower(nullif(trim(modality), '')) as modality,
+        nullif(trim(rule_id), '') as rule_id,
         evidence,
         cast(char_start as integer) as char_start,
         cast(char_end as integer) as char_end,
