@@ -7,7 +7,7 @@ VENV      := .venv
 # uv from PATH, else installed with pip (and run as a module, wherever pip put it).
 UV        := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: run test lint venv clean bench
+.PHONY: run test lint venv clean bench quality
 
 run: venv
 	$(VENV)/bin/attache refresh --source $(SOURCE) --warehouse $(WAREHOUSE)
@@ -36,6 +36,13 @@ BENCH_FLAGS ?=
 bench: venv
 	$(UV) sync --frozen --inexact --compile-bytecode --group bench
 	$(VENV)/bin/python -m benchmarks.bench --corpus $(CORPUS) $(BENCH_FLAGS)
+
+# Extraction quality on real news (docs/quality.md): dev/test scores of the news-ru
+# development set, rows and dev precision per rule on the whole corpus, a sample to judge.
+# `make quality QUALITY_FLAGS=--write-seed` also refreshes the rules' measured precision.
+QUALITY_FLAGS ?=
+quality: venv
+	$(VENV)/bin/python -m benchmarks.quality --corpus $(CORPUS) $(QUALITY_FLAGS)
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .dagster_home
