@@ -391,7 +391,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"attache eval: not found: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        summary = score_warehouse(warehouse, load_gold(args.gold), verbose=not args.quiet).as_dict()
+        gold = load_gold(args.gold)
+        summary = score_warehouse(warehouse, gold, verbose=not args.quiet, named_metrics_only=args.named_metrics).as_dict()
     except (duckdb.Error, KeyError, TypeError, ValueError) as error:
         print(f"attache eval: cannot score {warehouse}: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -484,6 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_paths(evaluate, source=False)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object (the reference scorer's shape, plus per-rule counts)")
     evaluate.add_argument("--quiet", action="store_true", help="totals only")
+    evaluate.add_argument("--named-metrics", action="store_true", help="score only figures recorded with a named metric (not 'other')")
     evaluate.add_argument("--min-f1", type=float, default=None, metavar="X", help="exit 1 if the events or figures F1 is below X")
     evaluate.set_defaults(handler=cmd_eval)
 

@@ -36,7 +36,7 @@ FIGURES_SQL = """
     select figure_id, metric, value, unit, countries, source_country, target_country,
         reference_year, qualifier, evidence, {rule_id} as rule_id
     from marts.fct_figure_mentions
-    where document_id = ?
+    where document_id = ? {metric_filter}
     order by char_start nulls last, figure_id
 """
 EVENT_FIELDS = ("id", "event_type", "countries", "start_date", "host_country", "visit_level", "documents_signed", "evidence", "rule_id")
@@ -78,14 +78,19 @@ def load_gold(paths: list[Path]) -> list[dict]:
     return documents
 
 
-def score_warehouse(warehouse: Path, gold_documents: list[dict], verbose: bool = True) -> Report:
+def score_warehouse(warehouse: Path, gold_documents: list[dict], verbose: bool = True, named_metrics_only: bool = False) -> Report:
+    """`named_metrics_only`: score only the figures recorded with a named metric (not 'other'),
+    as an analyst reading investment_figures sees them."""
     report = Report()
     with duckdb.connect(":memory:") as con:
         con.execute("attach ? as warehouse (read_only)", [str(warehouse)])
         con.execute("use warehouse")
         queries = (
             EVENTS_SQL.format(rule_id=_rule_column(con, "fct_event_mentions")),
-            FIGURES_SQL.format(rule_id=_rule_column(con, "fct_figure_mentions")),
+            FIGURES_SQL.format(
+                rule_id=_rule_column(con, "fct_figure_mentions"),
+                metric_filter="and metric is distinct from 'other'" if named_metrics_only else "",
+            ),
         )
         for doc in gold_documents:
             _score_document(con, queries, doc, report, verbose)

@@ -160,3 +160,11 @@ def test_same_report_as_the_reference_scorer(warehouse: Path, tmp_path: Path, ca
     )  # fmt: skip
     ours.pop("rules")
     assert ours == json.loads(reference.stdout)
+
+
+def test_named_metrics_only_leaves_out_figures_of_metric_other(warehouse: Path, tmp_path: Path, capsys):
+    gold = str(write_gold(tmp_path, GOLD))
+    _, out = run_eval(capsys, "--gold", gold, "--warehouse", str(warehouse), "--json", "--named-metrics")
+    report = json.loads(out)
+    assert (report["figure"]["tp"], report["figure"]["fp"], report["figure"]["fn"]) == (2, 0, 1)
+    assert report["event"]["tp"] == 2  # events are scored as without the flag
