@@ -232,6 +232,31 @@ def test_counts_that_are_not_money_are_not_figures(reference):
     assert figures_of(reference, body) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # counter-examples of the same shapes as news-ru's dev split: a poll, a match, an election, a rate
+        "По данным опроса, 64% россиян положительно относятся к Китаю.",
+        "Португалия выиграла 89% единоборств в матче со Швейцарией.",
+        "Партия набрала 12,5 процента голосов на выборах в Германии.",
+        "Инфляция в Турции за год составила 11 процентов.",
+    ],
+)
+def test_a_percentage_without_a_trade_or_settlement_cue_is_no_figure(reference, text):
+    assert figures_of(reference, text) == []
+
+
+def test_rule_ids_name_the_amount_pattern_the_metric_cue_and_the_metric(reference):
+    body = (
+        "Товарооборот России и Киргизии в 2024 году увеличился на 13,6 процента. "
+        "Россия и Таджикистан подписали контракты почти на 17 млрд рублей."
+    )
+    assert [f["rule_id"] for f in figures_of(reference, body)] == [
+        "figure.percent.growth_and_trade_cue.trade_growth",
+        "figure.money.keyword_before.deal_value",
+    ]
+
+
 # --- unseen-text cases: modality, places, clauses, regions, recipients ------------------
 
 
@@ -379,3 +404,8 @@ def test_a_year_dates_a_past_event_and_a_date_after_the_article_is_the_future(re
     later = run(reference, "Следующий саммит «Центральная Азия – Китай» в Китае в 2027 году.")
     assert occurred(later).height == 0
     assert set(later["event_mentions"].get_column("modality")) == {"planned"}
+
+
+def test_every_event_names_the_trigger_rule_that_made_it(reference):
+    frames = run(reference, "Президент России Владимир Путин провел телефонный разговор с президентом Казахстана Касым-Жомартом Токаевым.")
+    assert frames["event_mentions"]["rule_id"].to_list() == ["trigger.phone_call.telephone_conversation"]
