@@ -23,6 +23,7 @@ FINGERPRINT_CHUNK = 1 * MB
 KIND_TEXT = "text"
 KIND_JSONL = "jsonl"
 KIND_JSONL_GZ = "jsonl.gz"
+KIND_HTML = "html"  # a saved web page, read by orchestration.ingest.html
 
 # Magic numbers of binary formats people drop into folders by mistake.
 BINARY_MAGIC = (
@@ -68,6 +69,8 @@ def file_kind(name: str) -> str | None:
         return KIND_JSONL
     if lowered.endswith(".txt"):
         return KIND_TEXT
+    if lowered.endswith((".html", ".htm")):
+        return KIND_HTML
     return None
 
 
@@ -157,7 +160,7 @@ def _named_candidate(source_dir: Path, real_root: Path, name: str) -> Candidate:
     if not os.path.lexists(path):
         return Candidate(name, path, file_kind(name), "file not found (removed since the scan?)")
     if file_kind(name) is None and not path.is_symlink():
-        return Candidate(name, path, None, "unsupported file type (expected .txt, .jsonl, .jsonl.gz)")
+        return Candidate(name, path, None, "unsupported file type (expected .txt, .html, .htm, .jsonl, .jsonl.gz)")
     candidate = _candidate(source_dir, real_root, path)
     if candidate is None:
         return Candidate(name, path, None, "not a file")
