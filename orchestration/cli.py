@@ -3,6 +3,7 @@
     attache refresh [--source DIR] [--warehouse FILE] [--prune]   materialise every asset once
     attache ui [--source DIR] [--warehouse FILE] [--port 3000] [--host 127.0.0.1]   Dagster UI
     attache sql "<query>" [--warehouse FILE]                      read-only SQL, printed as a table
+    attache fetch [--feeds FILE] [--source DIR]                   save new feed entries' pages
     attache dashboard [--warehouse FILE] [--port 8050] [--host 127.0.0.1]   web dashboard on the marts
 
 Dagster keeps its run history in `.dagster_home/` at the repository root (or `$DAGSTER_HOME`
@@ -267,6 +268,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 # ui
 
 
+def _feeds_file_for_ui() -> Path:
+    from orchestration.web_assets import default_feeds_file
+
+    return default_feeds_file()
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     source_dir = Path(args.source or _env_or("ATTACHE_SOURCE_DIR", "seeds")).expanduser().resolve()
     warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
@@ -284,6 +291,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
         # The code server and the runs it launches read these (resources resolve at run time).
         "ATTACHE_SOURCE_DIR": str(source_dir),
         "ATTACHE_WAREHOUSE": str(warehouse.expanduser().resolve()),
+        # the 15-minute fetch schedule reads it (the UI runs from the repository root)
+        "ATTACHE_FEEDS": str(_feeds_file_for_ui()),
     }
     dagster = Path(sys.executable).with_name("dagster")
     executable = str(dagster) if dagster.exists() else shutil.which("dagster")
@@ -373,6 +382,42 @@ def _refused_statement(statement) -> str | None:
 
 
 # --------------------------------------------------------------------------------------
+# fetch
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Fetch the feeds and save new pages into the source folder (never the warehouse)."""
+    from orchestration.fetch import FetchBusy, FetchStateError, fetch_feeds, read_feed_list
+    from orchestration.web_assets import default_feeds_file
+
+    source_dir = Path(args.source or _env_or("ATTACHE_SOURCE_DIR", "seeds")).expanduser().resolve()
+    feeds_file = Path(args.feeds).expanduser().resolve() if args.feeds else default_feeds_file()
+    if not source_dir.is_dir():
+        print(f"attache fetch: source folder {source_dir} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        feed_list = read_feed_list(feeds_file)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        print(f"attache fetch: cannot read the feeds file {feeds_file}: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    for line, text, reason in feed_list.problems:
+        print(f"{_display_path(feeds_file)}:{line}: {reason}: {text!r} (skipped)", file=sys.stderr)
+    try:
+        report = fetch_feeds(feed_list.urls, source_dir)
+    except FetchBusy as error:
+        print(f"attache fetch: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except FetchStateError as error:
+        print(f"attache fetch: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    for url, reason in report.errors:
+        print(f"failed: {url}: {reason}", file=sys.stderr)
+    print(f"{report.line()} -> {_display_path(source_dir / 'web')}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------
 # dashboard
 
 
@@ -453,6 +498,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_paths(sql, source=False)
     sql.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
     sql.set_defaults(handler=cmd_sql)
+
+    fetch = commands.add_parser("fetch", help="fetch RSS/Atom feeds and save new pages into the source folder")
+    fetch.add_argument(
+        "--feeds", metavar="FILE", help="feed URLs, one per line (default: $ATTACHE_FEEDS or feeds.txt)"
+    )
+    fetch.add_argument(
+        "--source", metavar="DIR", help="source folder; pages go to DIR/web/ (default: $ATTACHE_SOURCE_DIR or seeds/)"
+    )
+    fetch.set_defaults(handler=cmd_fetch)
 
     dashboard = commands.add_parser("dashboard", help="read-only web dashboard on the marts")
     add_paths(dashboard, source=False)
