@@ -116,6 +116,9 @@ class HttpClient:
             raise FetchError(f"request failed: {err}", permanent=False) from err
         try:
             return self._read(url, response)
+        except FetchError:
+            response.close()  # unread bytes must not go back to the pool with the connection
+            raise
         finally:
             response.release_conn()
 

@@ -96,6 +96,7 @@ def _article_from_html(html: str) -> dict[str, str | None]:
         deduplicate=False,
     )
     text = (document.text or "").strip() if document is not None else ""
+    text = _without_title_line(text, document.title if document is not None else None)
     if len(text) < MIN_ARTICLE_CHARS:
         raise FileProblem(_not_an_article_reason(tree, len(text)))
     return {
@@ -185,17 +186,19 @@ def _error_page_heading(tree) -> str | None:
 
 
 def _publication_date(html: str, url: str | None, feed_date: str | None) -> tuple[str | None, str]:
-    """(date as YYYY-MM-DD, where it came from): the page's metadata, then its URL (htmldate
-    reads both, the canonical link standing in for a URL), then the feed entry's date, then
-    dates written in the body."""
-    options = {"original_date": True, "outputformat": "%Y-%m-%d"}
-    page_date = htmldate.find_date(html, extensive_search=False, url=url, deferred_url_extractor=True, **options)
+    """(date as YYYY-MM-DD, where it came from): the page's metadata and its URL (htmldate
+    reads both, in that order, the canonical link standing in for a missing URL; and
+    <time> elements), else the feed entry's date. Dates in the body are left to the ingest's
+    dateline rules (orchestration/ingest/dates.py): htmldate's search of the body turns a
+    bare year into January 1st and does not read Russian month names."""
+    page_date = htmldate.find_date(
+        html, extensive_search=False, url=url, deferred_url_extractor=True, original_date=True
+    )
     if page_date:
         return page_date, "html_metadata"
     if feed_date:
         return feed_date, "feed"
-    body_date = htmldate.find_date(html, extensive_search=True, url=url, **options)
-    return body_date, "html_body"
+    return None, "html_metadata"
 
 
 def _not_an_article_reason(tree, text_chars: int) -> str:
@@ -211,6 +214,15 @@ def _not_an_article_reason(tree, text_chars: int) -> str:
         f"not an article: {text_chars} characters of main text (at least {MIN_ARTICLE_CHARS} "
         f"expected); the page has {links} links and {images} images ({guess})"
     )
+
+
+def _without_title_line(text: str, title: str | None) -> str:
+    """The main text without its first line when that line is the title (trafilatura keeps
+    the <h1>): the title is a column of its own, and a dateline can then open the body."""
+    first, _, rest = text.partition("\n")
+    if title and " ".join(first.split()) == " ".join(title.split()):
+        return rest.strip()
+    return text
 
 
 def _first_text(*values: str | None) -> str | None:
