@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -89,8 +89,8 @@ class HttpClient:
     settings: ClientSettings = field(default_factory=ClientSettings)
 
     def __post_init__(self) -> None:
+        self._headers = {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"}
         self._pool = urllib3.PoolManager(
-            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=urllib3.Timeout(connect=self.settings.connect_timeout, read=self.settings.read_timeout),
         )
         self._last_request_at: dict[str, float] = {}
@@ -98,7 +98,7 @@ class HttpClient:
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
         """GET `url` (conditionally when a validator is given); raises FetchError."""
         check_url(url)
-        headers = {}
+        headers = dict(self._headers)  # a request's headers replace the pool's: all are given here
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -150,7 +150,7 @@ class HttpClient:
         self._last_request_at[host] = time.monotonic()
 
     def _read(self, url: str, response: urllib3.BaseHTTPResponse) -> Response:
-        final_url = response.url or url
+        final_url = _final_url(url, response)
         headers = {name.lower(): value for name, value in response.headers.items()}
         status = response.status
         if status == 304:
@@ -177,6 +177,15 @@ class HttpClient:
         except (ProtocolError, HTTPError, OSError) as err:
             raise FetchError(f"connection broken while reading: {err}", permanent=False) from err
         return Response(final_url, status, headers, bytes(body))
+
+
+def _final_url(url: str, response: urllib3.BaseHTTPResponse) -> str:
+    """The URL the body came from: `url` followed through the redirects (urllib3 keeps
+    each hop's Location, maybe relative, in the retry history; `response.url` is a path)."""
+    for hop in response.retries.history if response.retries else ():
+        if hop.redirect_location:
+            url = urljoin(url, hop.redirect_location)
+    return url
 
 
 def _retry_failure(err: MaxRetryError) -> FetchError:

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -28,17 +29,14 @@ class FeedEntry:
 def parse_feed(body: bytes, feed_url: str, content_type: str | None = None) -> list[FeedEntry]:
     """The entries of an RSS 2.0 / Atom document; raises FeedError when it is not a feed.
 
-    feedparser reads a feed with small faults (it sets `bozo` and goes on); a document it
-    finds no entry in and that is broken or is not a feed at all is an error."""
+    feedparser reads a feed with small faults (it sets `bozo` and goes on); a broken
+    document it recovers no entry with a link from, or one that is not a feed, is an error."""
     headers = {"content-location": feed_url}  # relative links resolve against the feed
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
-    if not parsed.entries:
-        if parsed.bozo:
-            raise FeedError(f"invalid feed: {_describe(parsed.bozo_exception)}")
-        if not parsed.version:
-            raise FeedError("not an RSS or Atom feed (no channel or feed element)")
+    if not parsed.entries and not parsed.bozo and not parsed.version:
+        raise FeedError("not an RSS or Atom feed (no channel or feed element)")
     entries = []
     for item in parsed.entries[:MAX_ENTRIES_PER_FEED]:
         link = (item.get("link") or "").strip()
@@ -47,11 +45,14 @@ def parse_feed(body: bytes, feed_url: str, content_type: str | None = None) -> l
         entries.append(
             FeedEntry(
                 entry_id=(item.get("id") or link).strip(),
-                url=link,
+                url=urljoin(feed_url, link),  # relative links are relative to the feed
                 title=(item.get("title") or "").strip() or None,
                 published_at=_entry_date(item),
             )
         )
+    if parsed.bozo and not entries:
+        # broken, and nothing usable recovered from it (small faults with entries are read)
+        raise FeedError(f"invalid feed: {_describe(parsed.bozo_exception)}")
     return entries
 
 

@@ -96,9 +96,9 @@ convenient time. The invitation was accepted with gratitude.</p>
 
 
 def rss(base: str, items: list[tuple[str, str, str]]) -> str:
-    """An RSS 2.0 feed of (guid, link path, title) items."""
+    """An RSS 2.0 feed of (guid, link, title) items; a link without a scheme is a path on `base`."""
     body = "".join(
-        f"<item><guid>{guid}</guid><link>{base}{path}</link><title>{title}</title>"
+        f"<item><guid>{guid}</guid><link>{path if '://' in path else base + path}</link><title>{title}</title>"
         "<pubDate>Tue, 12 Aug 2025 10:00:00 +0300</pubDate></item>"
         for guid, path, title in items
     )
