@@ -9,6 +9,7 @@ Every request is recorded (path and headers) so the tests can see what the clien
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -117,6 +118,14 @@ def atom(base: str, entry_id: str, path: str, title: str) -> str:
 Route = Callable[[BaseHTTPRequestHandler], None]
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a finished process, a time-out) is not an error here."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @dataclass
 class LocalSite:
     """The server, its routes by path, and the requests it received."""
@@ -141,7 +150,7 @@ class LocalSite:
             def log_message(self, format: str, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
