@@ -268,18 +268,13 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 # ui
 
 
-def _feeds_file_for_ui() -> Path:
-    from orchestration.web_assets import default_feeds_file
-
-    return default_feeds_file()
-
-
 def cmd_ui(args: argparse.Namespace) -> int:
     source_dir = Path(args.source or _env_or("ATTACHE_SOURCE_DIR", "seeds")).expanduser().resolve()
     warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
     home = ensure_dagster_home()
     # Prepare the dbt manifest once here, so the code server's first load is quick.
     from orchestration.dbt import make_dbt_project, prepare_manifest
+    from orchestration.web_assets import default_feeds_file
 
     prepare_manifest(make_dbt_project())
     venv_bin = str(Path(sys.executable).parent)
@@ -292,7 +287,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
         "ATTACHE_SOURCE_DIR": str(source_dir),
         "ATTACHE_WAREHOUSE": str(warehouse.expanduser().resolve()),
         # the 15-minute fetch schedule reads it (the UI runs from the repository root)
-        "ATTACHE_FEEDS": str(_feeds_file_for_ui()),
+        "ATTACHE_FEEDS": str(default_feeds_file()),
     }
     dagster = Path(sys.executable).with_name("dagster")
     executable = str(dagster) if dagster.exists() else shutil.which("dagster")
