@@ -204,20 +204,26 @@ def describe_os_error(err: OSError) -> str:
 
 def read_text_file(path: Path) -> str:
     """Read and decode one plain-text article; raises FileProblem with the reason."""
+    return decode_text(read_capped(path, MAX_FILE_BYTES, "a .txt"))
+
+
+def read_capped(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a file of at most `limit` bytes (`what` names the kind in the reason);
+    a larger file is refused by its size, unread. Raises FileProblem."""
     try:
         size = os.stat(path).st_size
     except OSError as err:
         raise FileProblem(describe_os_error(err)) from err
-    if size > MAX_FILE_BYTES:
-        raise FileProblem(f"file too large: {size:,} bytes (limit {MAX_FILE_BYTES:,} for a .txt)")
+    if size > limit:
+        raise FileProblem(f"file too large: {size:,} bytes (limit {limit:,} for {what})")
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as err:
         raise FileProblem(describe_os_error(err)) from err
-    if len(data) > MAX_FILE_BYTES:  # grew since the stat
-        raise FileProblem(f"file too large: over {MAX_FILE_BYTES:,} bytes (limit for a .txt)")
-    return decode_text(data)
+    if len(data) > limit:  # grew since the stat
+        raise FileProblem(f"file too large: over {limit:,} bytes (limit for {what})")
+    return data
 
 
 def decode_text(data: bytes) -> str:

@@ -20,7 +20,6 @@ Pages that are not articles raise FileProblem with the reason (they land in
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -29,7 +28,7 @@ import lxml.etree
 import trafilatura
 from trafilatura.utils import decode_file
 
-from orchestration.ingest.files import MB, FileProblem, describe_os_error
+from orchestration.ingest.files import MB, FileProblem, read_capped
 
 # A saved article page is rarely over 2 MB (inline scripts and styles included); a bigger
 # file is a dump or a media page, refused unread so it cannot exhaust memory.
@@ -59,7 +58,9 @@ LANGUAGE_CODE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_]|$)")
 def read_html_file(path: Path) -> dict[str, str | None]:
     """The article record of one saved page (RECORDS fields but source_name); raises
     FileProblem with the reason when the page is unreadable or not an article."""
-    data = _read_capped(path)
+    data = read_capped(path, MAX_HTML_BYTES, "a web page")
+    if not data.strip():
+        raise FileProblem("empty file")
     html = decode_html(data, declared_charset=_fetch_header(data).get("charset"))
     return article_from_html(html)
 
@@ -109,22 +110,6 @@ def _article_from_html(html: str) -> dict[str, str | None]:
         "language": language,
         "metadata_source": date_source,
     }
-
-
-def _read_capped(path: Path) -> bytes:
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_HTML_BYTES:
-            raise FileProblem(f"file too large: {size:,} bytes (limit {MAX_HTML_BYTES:,} for a web page)")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_HTML_BYTES + 1)
-    except OSError as err:
-        raise FileProblem(describe_os_error(err)) from err
-    if len(data) > MAX_HTML_BYTES:  # grew since the stat
-        raise FileProblem(f"file too large: over {MAX_HTML_BYTES:,} bytes (limit for a web page)")
-    if not data.strip():
-        raise FileProblem("empty file")
-    return data
 
 
 def decode_html(data: bytes, declared_charset: str | None = None) -> str:
