@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-import feedparser
-
 # A feed with more entries than this is read only so far (news feeds carry 20–100).
 MAX_ENTRIES_PER_FEED = 200
 
@@ -31,6 +29,8 @@ def parse_feed(body: bytes, feed_url: str, content_type: str | None = None) -> l
 
     feedparser reads a feed with small faults (it sets `bozo` and goes on); a broken
     document it recovers no entry with a link from, or one that is not a feed, is an error."""
+    import feedparser  # here: a tenth of a second that loading the code location need not pay
+
     headers = {"content-location": feed_url}  # relative links resolve against the feed
     if content_type:
         headers["content-type"] = content_type

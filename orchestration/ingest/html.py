@@ -23,11 +23,6 @@ import json
 import re
 from pathlib import Path
 
-import htmldate
-import lxml.etree
-import trafilatura
-from trafilatura.utils import decode_file
-
 from orchestration.ingest.files import MB, FileProblem, read_capped
 
 # A saved article page is rarely over 2 MB (inline scripts and styles included); a bigger
@@ -67,6 +62,9 @@ def read_html_file(path: Path) -> dict[str, str | None]:
 
 def article_from_html(html: str) -> dict[str, str | None]:
     """Main text and metadata of a page given as text; raises FileProblem when it is not an article."""
+    import lxml.etree  # here, like trafilatura and htmldate: half a second of imports that a
+    # refresh of a folder without web pages should not pay
+
     try:
         return _article_from_html(html)
     except (lxml.etree.LxmlError, ValueError) as err:  # markup the parsers give up on
@@ -74,6 +72,8 @@ def article_from_html(html: str) -> dict[str, str | None]:
 
 
 def _article_from_html(html: str) -> dict[str, str | None]:
+    import trafilatura
+
     if not html.strip():
         raise FileProblem("empty file")
     fetched = _fetch_header(html)
@@ -128,6 +128,8 @@ def decode_html(data: bytes, declared_charset: str | None = None) -> str:
                 return data.decode(charset)
             except (LookupError, UnicodeDecodeError):
                 continue
+    from trafilatura.utils import decode_file
+
     return decode_file(data)
 
 
@@ -176,6 +178,8 @@ def _publication_date(html: str, url: str | None, feed_date: str | None) -> tupl
     <time> elements), else the feed entry's date. Dates in the body are left to the ingest's
     dateline rules (orchestration/ingest/dates.py): htmldate's search of the body turns a
     bare year into January 1st and does not read Russian month names."""
+    import htmldate
+
     page_date = htmldate.find_date(
         html, extensive_search=False, url=url, deferred_url_extractor=True, original_date=True
     )
