@@ -49,8 +49,9 @@ def web_pages(context: dg.AssetExecutionContext, source: SourceFolder, feeds: Fe
     feeds_file = feeds.resolve()
     try:
         feed_list = read_feed_list(feeds_file)
-    except OSError as err:
-        raise dg.Failure(f"cannot read the feeds file {feeds_file}: {err.strerror or err}") from err
+    except (OSError, UnicodeDecodeError) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise dg.Failure(f"cannot read the feeds file {feeds_file}: {reason}") from err
     for line, text, reason in feed_list.problems:
         context.log.warning(f"{feeds_file}:{line}: {reason}: {text!r} (skipped)")
     try:
