@@ -7,6 +7,7 @@ can hang; the server's slow route sleeps only a little longer than that.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Iterator
@@ -174,3 +175,25 @@ def test_a_broken_state_file_stops_the_fetch_and_is_kept(site: LocalSite, tmp_pa
 def test_one_fetch_at_a_time_per_source_folder(site: LocalSite, tmp_path: Path):
     with fetch_lock(tmp_path), pytest.raises(FetchBusy, match="another fetch is running"):
         fetch(site, tmp_path, "/feeds/main.xml")
+
+
+def test_page_names_stay_inside_the_web_folder_and_never_replace_another_page(tmp_path: Path):
+    from orchestration.fetch.feeds import FeedEntry
+    from orchestration.fetch.pages import page_path, save_page
+
+    today = dt.date(2025, 12, 1)
+    web = web_folder(tmp_path).resolve()
+    hostile = [
+        FeedEntry("a", "http://evil.example/../../../etc/passwd", None, None),
+        FeedEntry("b", "http://../..", "../../x", "2025-01-02"),
+        FeedEntry("c", "http://news.example/%2e%2e%2f%2e%2e%2fboot", None, None),
+    ]
+    for entry in hostile:
+        path = page_path(tmp_path, entry, today)
+        assert path.resolve().is_relative_to(web), path
+        assert path.name.endswith(".html")
+    first = page_path(tmp_path, FeedEntry("x1", "https://kun.example/news/talks", None, "2025-10-01"), today)
+    save_page(first, b"<html></html>", {"entry_id": "x1"})
+    second = page_path(tmp_path, FeedEntry("x2", "https://kun.example/other/talks", None, "2025-10-01"), today)
+    assert first.name == "2025-10-01-talks.html"
+    assert second != first and second.name.startswith("2025-10-01-talks-")
