@@ -78,6 +78,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> It
     finally:
         site.stop()
     print(f"\nweb source timings: {', '.join(f'{k} {v:.1f} s' for k, v in timings.items())}")
+    print(f"fetch: {first.stdout.strip()} | again: {second.stdout.strip()} | refresh: {refreshed.stdout.strip()}")
     yield Scenario(site, source, warehouse, first, second, second_requests, refreshed, timings)
 
 
