@@ -274,7 +274,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     home = ensure_dagster_home()
     # Prepare the dbt manifest once here, so the code server's first load is quick.
     from orchestration.dbt import make_dbt_project, prepare_manifest
-    from orchestration.web_assets import default_feeds_file
+    from orchestration.fetch.feeds import default_feeds_file
 
     prepare_manifest(make_dbt_project())
     venv_bin = str(Path(sys.executable).parent)
@@ -383,7 +383,7 @@ def _refused_statement(statement) -> str | None:
 def cmd_fetch(args: argparse.Namespace) -> int:
     """Fetch the feeds and save new pages into the source folder (never the warehouse)."""
     from orchestration.fetch import FetchBusy, FetchStateError, fetch_feeds, read_feed_list
-    from orchestration.web_assets import default_feeds_file
+    from orchestration.fetch.feeds import default_feeds_file
 
     source_dir = Path(args.source or _env_or("ATTACHE_SOURCE_DIR", "seeds")).expanduser().resolve()
     feeds_file = Path(args.feeds).expanduser().resolve() if args.feeds else default_feeds_file()

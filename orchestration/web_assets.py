@@ -7,7 +7,6 @@ on the network. `fetch_state` runs in every refresh and mirrors the state file i
 """
 
 
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -16,21 +15,15 @@ from pydantic import Field
 
 from orchestration.assets import RAW_GROUP, WEB_PAGES, markdown_preview
 from orchestration.fetch import fetch_feeds, read_feed_list
+from orchestration.fetch.feeds import default_feeds_file
 from orchestration.fetch.state import FetchBusy, FetchStateError, load_state
 from orchestration.fetch.warehouse import land_fetch_state
 from orchestration.landing import count_rows
 from orchestration.progress import report
 from orchestration.resources import SourceFolder, WarehouseResource
 
-FEEDS_ENV = "ATTACHE_FEEDS"
-DEFAULT_FEEDS_FILE = "feeds.txt"
 RAW_FETCH_ERRORS = dg.AssetKey(["raw", "fetch_errors"])
 RAW_FEED_CURSORS = dg.AssetKey(["raw", "feed_cursors"])
-
-
-def default_feeds_file() -> Path:
-    """`ATTACHE_FEEDS`, else `feeds.txt`, relative to the current directory."""
-    return Path(os.environ.get(FEEDS_ENV) or DEFAULT_FEEDS_FILE).expanduser().resolve()
 
 
 class FeedsFile(dg.ConfigurableResource):

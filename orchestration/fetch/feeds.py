@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
 # A feed with more entries than this is read only so far (news feeds carry 20–100).
 MAX_ENTRIES_PER_FEED = 200
+FEEDS_ENV = "ATTACHE_FEEDS"
+DEFAULT_FEEDS_FILE = "feeds.txt"
+
+
+def default_feeds_file() -> Path:
+    """`ATTACHE_FEEDS`, else `feeds.txt`, relative to the current directory."""
+    return Path(os.environ.get(FEEDS_ENV) or DEFAULT_FEEDS_FILE).expanduser().resolve()
 
 
 class FeedError(Exception):
