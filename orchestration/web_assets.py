@@ -87,18 +87,24 @@ def web_pages(context: dg.AssetExecutionContext, source: SourceFolder, feeds: Fe
 )
 def fetch_state(context: dg.AssetExecutionContext, source: SourceFolder, warehouse: WarehouseResource):
     """Mirror DIR/web/.fetch-state.json into raw.fetch_errors and raw.feed_cursors (replaced
-    only when the file says something new)."""
+    only when the file says something new; an unreadable file is a warning, the tables are
+    then left as they were)."""
     source_dir = source.resolve()
+    problem = ""
     try:
         state = load_state(source_dir)
     except FetchStateError as err:
-        raise dg.Failure(str(err)) from err
+        # the articles need not wait for it: the tables keep what they had, `attache fetch` says why
+        problem = f"fetch state not landed: {err}"
+        context.log.warning(problem)
+        state = None
     with warehouse.connect() as con:
-        replaced = land_fetch_state(con, state)
+        replaced = land_fetch_state(con, state) if state else {"fetch_errors": False, "feed_cursors": False}
         totals = {table: count_rows(con, table) for table in replaced}
     if any(replaced.values()):
         report(context.log, f"fetch state: {totals['feed_cursors']} feeds, {totals['fetch_errors']} fetch errors")
     for key, table in ((RAW_FETCH_ERRORS, "fetch_errors"), (RAW_FEED_CURSORS, "feed_cursors")):
         yield dg.MaterializeResult(
-            asset_key=key, metadata={"dagster/row_count": totals[table], "replaced": replaced[table]}
+            asset_key=key,
+            metadata={"dagster/row_count": totals[table], "replaced": replaced[table], "problem": problem},
         )

@@ -46,3 +46,21 @@ def test_state_lands_once_and_again_only_when_it_changes(tmp_path: Path):
         state.cursor("https://example.org/rss").remember("entry-2")
         assert land_fetch_state(con, state) == {"fetch_errors": False, "feed_cursors": True}
         assert raw_version(con) == version + 1
+
+
+def test_a_broken_state_file_is_a_warning_in_the_refresh_and_the_tables_are_kept(tmp_path: Path):
+    import dagster as dg
+
+    from orchestration.resources import SourceFolder, WarehouseResource
+    from orchestration.web_assets import fetch_state
+
+    source = tmp_path / "source"
+    (source / "web").mkdir(parents=True)
+    (source / "web" / ".fetch-state.json").write_text("{broken", encoding="utf-8")
+    warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"))
+    result = dg.materialize([fetch_state], resources={"source": SourceFolder(path=str(source)), "warehouse": warehouse})
+    assert result.success
+    for materialization in result.asset_materializations_for_node("fetch_state"):
+        assert materialization.metadata["problem"].value.startswith("fetch state not landed: ")
+        assert materialization.metadata["replaced"].value is False
+    assert (source / "web" / ".fetch-state.json").read_text(encoding="utf-8") == "{broken"
