@@ -36,14 +36,20 @@ MIN_ARTICLE_CHARS = 250
 FETCH_HEADER = re.compile(r"\A\s*<!-- attache-fetch (?P<json>\{.*?\}) -->")
 FETCH_HEADER_PREFIX = "<!-- attache-fetch "
 
-# Title or main heading of an error page saved as if it were an article:
-# "404 Not Found", "Page not found", "Страница не найдена", "Ошибка 404", "410 Gone".
-ERROR_PAGE_TITLE = re.compile(
-    r"(?i)\b(?:40[134]|410|50[023])\b.{0,20}(?:not\s+found|error|ошибка|gone|forbidden)"
-    r"|(?:error|ошибка)\s*(?:40[134]|410|50[023])\b"
-    r"|\bpage\s+not\s+found\b|\bnot\s+found\b|страница\s+не\s+найдена|страница\s+не\s+существует"
-    r"|\baccess\s+denied\b|доступ\s+запрещ[её]н"
+# The title or main heading of an error page saved as if it were an article, once the site
+# name after " | " or " — " is cut and punctuation is dropped: "404 Not Found", "Ошибка 404",
+# "Страница не найдена", "Page not found", "500 Internal Server Error". A headline that only
+# contains such words ("Evidence not found", "500 million invested") is not one.
+HTTP_ERROR_CODE = r"(?:4\d\d|5\d\d)"
+ERROR_WORDS = (
+    r"(?:page\s+|file\s+)?not\s+found|страница\s+не\s+найдена|страница\s+не\s+существует"
+    r"|forbidden|access\s+denied|доступ\s+запрещ[её]н|gone|bad\s+request|service\s+unavailable"
+    r"|(?:internal\s+)?server\s+error|error|ошибка"
 )
+ERROR_HEADING = re.compile(
+    rf"(?:(?:error|ошибка|http)\s+)?{HTTP_ERROR_CODE}(?:\s+(?:{ERROR_WORDS}))?|(?:{ERROR_WORDS})(?:\s+{HTTP_ERROR_CODE})?"
+)
+SITE_NAME_SEPARATOR = re.compile(r"\s+[|—–-]\s+|\s*::\s*")
 # <meta charset="windows-1251"> or <meta http-equiv="Content-Type" content="text/html; charset=...">
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 CHARSET_SNIFF_BYTES = 4096
@@ -164,11 +170,12 @@ def _page_language(tree) -> str | None:
 
 
 def _error_page_heading(tree) -> str | None:
-    """The page's title or first heading when it names an HTTP error, else None."""
+    """The page's title or first heading when it is the name of an HTTP error, else None."""
     for text in (*tree.xpath("//title/text()")[:1], *tree.xpath("//h1//text()")[:3]):
-        text = " ".join(text.split())
-        if text and len(text) <= 120 and ERROR_PAGE_TITLE.search(text):
-            return text
+        heading = SITE_NAME_SEPARATOR.split(" ".join(text.split()), maxsplit=1)[0]
+        words = " ".join(re.sub(r"[^\w]+", " ", heading.lower()).split())
+        if words and ERROR_HEADING.fullmatch(words):
+            return " ".join(text.split())
     return None
 
 

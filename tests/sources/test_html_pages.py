@@ -151,3 +151,11 @@ def test_fetch_state_and_temporary_files_are_not_candidates(tmp_path: Path):
     write(tmp_path, "web/host/.2025-01-01-a.html.123.tmp", RU_ARTICLE)
     write(tmp_path, "web/host/2025-01-01-a.html", RU_ARTICLE)
     assert scan_source(tmp_path)["source_name"].to_list() == ["web/host/2025-01-01-a.html"]
+
+
+def test_a_headline_with_error_words_is_still_an_article(tmp_path: Path):
+    write(tmp_path, "a.html", page_with("<title>Evidence not found — Steppe News</title>").replace("Переговоры в Пекине", "Evidence not found"))
+    write(tmp_path, "b.html", page_with("<title>500 million dollars for Tashkent | Kun</title>"))
+    documents, errors = read_one(tmp_path)
+    assert errors == {}
+    assert len(documents) == 2
