@@ -155,7 +155,7 @@ def test_fetch_state_and_temporary_files_are_not_candidates(tmp_path: Path):
 
 def test_a_headline_with_error_words_is_still_an_article(tmp_path: Path):
     write(tmp_path, "a.html", page_with("<title>Evidence not found — Steppe News</title>").replace("Переговоры в Пекине", "Evidence not found"))
-    write(tmp_path, "b.html", page_with("<title>500 million dollars for Tashkent | Kun</title>", ARTICLE_PARAGRAPH * 3))
+    write(tmp_path, "b.html", page_with("<title>500 million dollars for Tashkent | Kun</title>", ARTICLE_PARAGRAPH.replace("двенадцать", "пятнадцать") * 2))
     documents, errors = read_one(tmp_path)
     assert errors == {}
     assert len(documents) == 2
