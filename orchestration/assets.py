@@ -26,6 +26,8 @@ RAW_GROUP = "raw"
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_INGEST_ERRORS = dg.AssetKey(["raw", "ingest_errors"])
 RAW_SOURCE_FILES = dg.AssetKey(["raw", "source_files"])
+# Pages `attache fetch` saves in the source folder (orchestration/web_assets.py).
+WEB_PAGES = dg.AssetKey(["web_pages"])
 EXTRACTED_KEYS = {table: dg.AssetKey(["raw", table]) for table in schemas.EXTRACTED_TABLES}
 
 PREVIEW_ROWS = 10
@@ -77,6 +79,7 @@ class IngestConfig(dg.Config):
     specs=[
         dg.AssetSpec(
             RAW_DOCUMENTS,
+            deps=[WEB_PAGES],
             description="One row per article read from the source folder: raw text, clean body, "
             "language, outlet, title, published_at; `ingested_at` and `extractor_version` added "
             "when landed.",

@@ -3,6 +3,7 @@
     attache refresh [--source DIR] [--warehouse FILE] [--prune]   materialise every asset once
     attache ui [--source DIR] [--warehouse FILE] [--port 3000] [--host 127.0.0.1]   Dagster UI
     attache sql "<query>" [--warehouse FILE]                      read-only SQL, printed as a table
+    attache fetch [--feeds FILE] [--source DIR]                   save new feed entries' pages
     attache dashboard [--warehouse FILE] [--port 8050] [--host 127.0.0.1]   web dashboard on the marts
 
 Dagster keeps its run history in `.dagster_home/` at the repository root (or `$DAGSTER_HOME`
@@ -273,6 +274,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     home = ensure_dagster_home()
     # Prepare the dbt manifest once here, so the code server's first load is quick.
     from orchestration.dbt import make_dbt_project, prepare_manifest
+    from orchestration.fetch.feeds import default_feeds_file
 
     prepare_manifest(make_dbt_project())
     venv_bin = str(Path(sys.executable).parent)
@@ -284,6 +286,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
         # The code server and the runs it launches read these (resources resolve at run time).
         "ATTACHE_SOURCE_DIR": str(source_dir),
         "ATTACHE_WAREHOUSE": str(warehouse.expanduser().resolve()),
+        # the 15-minute fetch schedule reads it (the UI runs from the repository root)
+        "ATTACHE_FEEDS": str(default_feeds_file()),
     }
     dagster = Path(sys.executable).with_name("dagster")
     executable = str(dagster) if dagster.exists() else shutil.which("dagster")
@@ -370,6 +374,42 @@ def _refused_statement(statement) -> str | None:
     kinds = [_refused_statement(s) for s in inner]
     refused = next((k for k in kinds if k is not None), None)
     return None if inner and refused is None else f"EXPLAIN {refused or ''}".strip()
+
+
+# --------------------------------------------------------------------------------------
+# fetch
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Fetch the feeds and save new pages into the source folder (never the warehouse)."""
+    from orchestration.fetch import FetchBusy, FetchStateError, fetch_feeds, read_feed_list
+    from orchestration.fetch.feeds import default_feeds_file
+
+    source_dir = Path(args.source or _env_or("ATTACHE_SOURCE_DIR", "seeds")).expanduser().resolve()
+    feeds_file = Path(args.feeds).expanduser().resolve() if args.feeds else default_feeds_file()
+    if not source_dir.is_dir():
+        print(f"attache fetch: source folder {source_dir} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        feed_list = read_feed_list(feeds_file)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        print(f"attache fetch: cannot read the feeds file {feeds_file}: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    for line, text, reason in feed_list.problems:
+        print(f"{_display_path(feeds_file)}:{line}: {reason}: {text!r} (skipped)", file=sys.stderr)
+    try:
+        report = fetch_feeds(feed_list.urls, source_dir)
+    except FetchBusy as error:
+        print(f"attache fetch: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except FetchStateError as error:
+        print(f"attache fetch: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    for url, reason in report.errors:
+        print(f"failed: {url}: {reason}", file=sys.stderr)
+    print(f"{report.line()} -> {_display_path(source_dir / 'web')}")
+    return 0
 
 
 # --------------------------------------------------------------------------------------
@@ -488,6 +528,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--named-metrics", action="store_true", help="score only figures recorded with a named metric (not 'other')")
     evaluate.add_argument("--min-f1", type=float, default=None, metavar="X", help="exit 1 if the events or figures F1 is below X")
     evaluate.set_defaults(handler=cmd_eval)
+    fetch = commands.add_parser("fetch", help="fetch RSS/Atom feeds and save new pages into the source folder")
+    fetch.add_argument(
+        "--feeds", metavar="FILE", help="feed URLs, one per line (default: $ATTACHE_FEEDS or feeds.txt)"
+    )
+    fetch.add_argument(
+        "--source", metavar="DIR", help="source folder; pages go to DIR/web/ (default: $ATTACHE_SOURCE_DIR or seeds/)"
+    )
+    fetch.set_defaults(handler=cmd_fetch)
 
     dashboard = commands.add_parser("dashboard", help="read-only web dashboard on the marts")
     add_paths(dashboard, source=False)

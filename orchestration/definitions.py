@@ -20,17 +20,25 @@ from orchestration.dbt import (
 )
 from orchestration.progress import progress_logger
 from orchestration.resources import SourceFolder, WarehouseResource
-from orchestration.schedules import hourly_refresh, refresh_job, source_folder_sensor
+from orchestration.schedules import (
+    fetch_every_15_minutes,
+    fetch_job,
+    hourly_refresh,
+    refresh_job,
+    source_folder_sensor,
+)
+from orchestration.web_assets import FeedsFile, fetch_state, web_pages
 
 
 def build_definitions(
     dbt_project_dir: Path = DBT_PROJECT_DIR,
     source: SourceFolder | None = None,
     warehouse: WarehouseResource | None = None,
+    feeds: FeedsFile | None = None,
 ) -> dg.Definitions:
-    """Assemble the code location. Resources default to the environment's source folder and
-    warehouse (`ATTACHE_SOURCE_DIR`, `ATTACHE_WAREHOUSE`, else seeds/ and
-    warehouse/attache.duckdb), resolved when a run starts."""
+    """Assemble the code location. Resources default to the environment's source folder,
+    warehouse and feeds file (`ATTACHE_SOURCE_DIR`, `ATTACHE_WAREHOUSE`, `ATTACHE_FEEDS`, else
+    seeds/, warehouse/attache.duckdb and feeds.txt), resolved when a run starts."""
     project = make_dbt_project(dbt_project_dir)
     prepare_manifest(project)
     dbt_build = build_dbt_assets(project)
@@ -38,13 +46,14 @@ def build_definitions(
     # (the others, of seeds alone, are built in the same step whenever the project changes)
     published_warehouse = build_published_warehouse_asset(downstream_of_raw_keys(dbt_build))
     return dg.Definitions(
-        assets=[ingest_sources, extract_mentions, dbt_build, published_warehouse],
-        jobs=[refresh_job],
-        schedules=[hourly_refresh],
+        assets=[web_pages, ingest_sources, fetch_state, extract_mentions, dbt_build, published_warehouse],
+        jobs=[refresh_job, fetch_job],
+        schedules=[hourly_refresh, fetch_every_15_minutes],
         sensors=[source_folder_sensor],
         resources={
             "source": source or SourceFolder(),
             "warehouse": warehouse or WarehouseResource(),
+            "feeds": feeds or FeedsFile(),
             "dbt": make_dbt_resource(project),
         },
         # One process per run: the warehouse resource (lock + working copy) is set up once

@@ -58,6 +58,9 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         table: {**schema, **LANDING_COLUMNS[table]}
         for table, schema in schemas.EXTRACTED_TABLES.items()
     },
+    # mirrors of the fetch state file (orchestration/fetch/warehouse.py)
+    "fetch_errors": schemas.FETCH_ERRORS,
+    "feed_cursors": schemas.FEED_CURSORS,
 }
 
 

@@ -12,13 +12,17 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.assets import WEB_PAGES
 from orchestration.resources import SourceFolder
+from orchestration.web_assets import FeedsFile
 
 REFRESH_JOB_NAME = "refresh_all"
+FETCH_JOB_NAME = "fetch_feeds"
 
 refresh_job = dg.define_asset_job(
     REFRESH_JOB_NAME,
-    selection=dg.AssetSelection.all(),
+    # fetching runs on its own schedule: a refresh reads what is in the folder, offline
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(WEB_PAGES),
     description="Ingest the source folder, extract, dbt build, publish: what `attache refresh` runs.",
 )
 
@@ -67,3 +71,24 @@ def source_folder_sensor(context: dg.SensorEvaluationContext, source: SourceFold
         return dg.SkipReason(f"no change in {source_dir}")
     context.update_cursor(digest)
     return dg.RunRequest(run_key=digest, tags={"attache/trigger": "source_folder_sensor"})
+
+
+fetch_job = dg.define_asset_job(
+    FETCH_JOB_NAME,
+    selection=dg.AssetSelection.assets(WEB_PAGES),
+    description="Fetch the feeds of the feeds file and save new pages in the source folder: "
+    "what `attache fetch` runs. The sensor and the hourly refresh pick the pages up.",
+)
+
+
+@dg.schedule(
+    job=fetch_job,
+    cron_schedule="*/15 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Fetch the feeds every 15 minutes (skipped while there is no feeds file).",
+)
+def fetch_every_15_minutes(context: dg.ScheduleEvaluationContext, feeds: FeedsFile):
+    feeds_file = feeds.resolve()
+    if not feeds_file.is_file():
+        return dg.SkipReason(f"no feeds file at {feeds_file}")
+    return dg.RunRequest(tags={"attache/trigger": "fetch_schedule"})

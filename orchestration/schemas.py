@@ -128,6 +128,25 @@ SOURCE_FILES = {
     "fingerprint": pl.String,  # sha256 hex of the file's bytes, or of the refusal for a file that is not read
 }
 
+# What `attache fetch` recorded in DIR/web/.fetch-state.json (orchestration/fetch/state.py),
+# landed as it is by each refresh (the file is the truth; the tables mirror it).
+FETCH_ERRORS = {
+    "feed_url": pl.String,  # the feed the failure belongs to
+    "url": pl.String,  # the feed itself (stage 'feed') or the entry's page (stage 'page')
+    "stage": pl.String,  # 'feed' or 'page'
+    "reason": pl.String,
+    "recorded_at": pl.Datetime("us"),  # first time this failure was met
+}
+
+FEED_CURSORS = {
+    "feed_url": pl.String,
+    "etag": pl.String,  # validators sent back on the next fetch (conditional GET)
+    "last_modified": pl.String,
+    "n_entries_seen": pl.Int32,  # entries fetched (or gone for good): not fetched again
+    "last_status": pl.Int32,  # HTTP status of the last answer with content
+    "last_changed_at": pl.Datetime("us"),  # when the feed last came with content (not a 304)
+}
+
 # Columns added when landing, not produced by ingest/extract:
 #   raw.documents:       ingested_at TIMESTAMP, extractor_version VARCHAR (version it was extracted with)
 #   raw.source_files:    ingested_at TIMESTAMP, n_documents INTEGER, n_errors INTEGER

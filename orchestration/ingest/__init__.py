@@ -5,7 +5,8 @@ Public interface (used by the Dagster assets in orchestration/assets.py):
     scan_source(source_dir) -> pl.DataFrame            schemas.SOURCE_FILES
     read_documents(source_dir, source_names) -> IngestResult(documents, errors)
 
-The source folder holds `*.txt` articles (optional YAML front matter) and `*.jsonl` /
+The source folder holds `*.txt` articles (optional YAML front matter), saved web pages
+(`*.html`, `*.htm`: main text and metadata by `ingest.html`) and `*.jsonl` /
 `*.jsonl.gz` bulk files (one JSON article per line). Bad input never raises: each
 unreadable file or line is one row of `IngestResult.errors` with its reason.
 
@@ -25,6 +26,7 @@ from orchestration import schemas
 from orchestration.ingest.bulk import read_bulk_file
 from orchestration.ingest.documents import RECORDS, build_documents, document_ids
 from orchestration.ingest.files import (
+    KIND_HTML,
     KIND_JSONL_GZ,
     KIND_TEXT,
     FileProblem,
@@ -35,6 +37,7 @@ from orchestration.ingest.files import (
     read_text_file,
 )
 from orchestration.ingest.front_matter import split_front_matter
+from orchestration.ingest.html import read_html_file
 
 __all__ = ["IngestResult", "document_ids", "read_documents", "scan_source"]
 
@@ -117,6 +120,11 @@ def read_documents(source_dir: Path, source_names: list[str] | None = None) -> I
                     **metadata,
                 }
             )
+        elif candidate.kind == KIND_HTML:
+            try:
+                texts.append({"source_name": name, **read_html_file(candidate.path)})
+            except FileProblem as problem:
+                errors.append({"source_name": name, "source_line": None, "reason": str(problem)})
         else:
             flush_texts()
             result = read_bulk_file(candidate.path, compressed=candidate.kind == KIND_JSONL_GZ)

@@ -23,6 +23,7 @@ FINGERPRINT_CHUNK = 1 * MB
 KIND_TEXT = "text"
 KIND_JSONL = "jsonl"
 KIND_JSONL_GZ = "jsonl.gz"
+KIND_HTML = "html"  # a saved web page, read by orchestration.ingest.html
 
 # Magic numbers of binary formats people drop into folders by mistake.
 BINARY_MAGIC = (
@@ -68,6 +69,8 @@ def file_kind(name: str) -> str | None:
         return KIND_JSONL
     if lowered.endswith(".txt"):
         return KIND_TEXT
+    if lowered.endswith((".html", ".htm")):
+        return KIND_HTML
     return None
 
 
@@ -157,7 +160,7 @@ def _named_candidate(source_dir: Path, real_root: Path, name: str) -> Candidate:
     if not os.path.lexists(path):
         return Candidate(name, path, file_kind(name), "file not found (removed since the scan?)")
     if file_kind(name) is None and not path.is_symlink():
-        return Candidate(name, path, None, "unsupported file type (expected .txt, .jsonl, .jsonl.gz)")
+        return Candidate(name, path, None, "unsupported file type (expected .txt, .html, .htm, .jsonl, .jsonl.gz)")
     candidate = _candidate(source_dir, real_root, path)
     if candidate is None:
         return Candidate(name, path, None, "not a file")
@@ -201,20 +204,26 @@ def describe_os_error(err: OSError) -> str:
 
 def read_text_file(path: Path) -> str:
     """Read and decode one plain-text article; raises FileProblem with the reason."""
+    return decode_text(read_capped(path, MAX_FILE_BYTES, "a .txt"))
+
+
+def read_capped(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a file of at most `limit` bytes (`what` names the kind in the reason);
+    a larger file is refused by its size, unread. Raises FileProblem."""
     try:
         size = os.stat(path).st_size
     except OSError as err:
         raise FileProblem(describe_os_error(err)) from err
-    if size > MAX_FILE_BYTES:
-        raise FileProblem(f"file too large: {size:,} bytes (limit {MAX_FILE_BYTES:,} for a .txt)")
+    if size > limit:
+        raise FileProblem(f"file too large: {size:,} bytes (limit {limit:,} for {what})")
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as err:
         raise FileProblem(describe_os_error(err)) from err
-    if len(data) > MAX_FILE_BYTES:  # grew since the stat
-        raise FileProblem(f"file too large: over {MAX_FILE_BYTES:,} bytes (limit for a .txt)")
-    return decode_text(data)
+    if len(data) > limit:  # grew since the stat
+        raise FileProblem(f"file too large: over {limit:,} bytes (limit for {what})")
+    return data
 
 
 def decode_text(data: bytes) -> str:
