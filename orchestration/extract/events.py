@@ -52,6 +52,7 @@ from orchestration.extract.patterns import (
     PAST_VERB,
     PLANNED_AFTER,
     PLANNED_BEFORE,
+    SPORT_CONTEXT,
     VISIT_LEVEL,
     VISIT_LEVELS,
 )
@@ -94,6 +95,7 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
         .filter(
             ~pl.col("sentence").str.contains(CITATION)
             & ~((pl.col("event_type") == "meeting") & pl.col("match").str.contains(NOT_A_RECEPTION))
+            & ~((pl.col("event_type") == "meeting") & pl.col("sentence").str.contains(SPORT_CONTEXT))
             & ~((pl.col("event_type") == "agreement_signing") & after.str.contains(NOT_AN_AGREEMENT_AFTER))
         )
         .with_columns(

@@ -147,6 +147,16 @@ NOT_AN_AGREEMENT_AFTER = (
     r"decree|law|bill|executive\s+order|order|petition|letter)"
 )
 
+# A meeting in sport is a match, not diplomacy: "Центральная встреча дня состоялась в Лиссабоне,
+# где Португалия в очной дуэли …", "встреча … с участием Марии Шараповой" (a tennis match).
+# Not: "встреча лидеров на полях саммита", "встреча министров обороны".
+SPORT_CONTEXT = words(
+    r"матч\w*|турнир\w*|чемпионат\w*|сборн(?:ая|ой|ую|ые|ых)|болельщик\w*|теннис\w*|футбол\w*|хокке\w*|"
+    r"тайм\w*|гол(?:а|ов|ом)?|счёт\w*\s+\d|сч[её]том|плей-офф|полуфинал\w*|четвертьфинал\w*|финал\w*\s+(?:турнира|чемпионата|кубка)|"
+    r"кубк\w*|спортсмен\w*|теннисист\w*|футболист\w*|хоккеист\w*|дуэл\w*|соперни\w*\s+по|"
+    r"match|tournament|championship|football|soccer|hockey|tennis|goal|play-?off|semi-?final|quarter-?final"
+)
+
 # A sentence that continues the previous one's event by naming the other parties:
 # "Среди собеседников — Рамафоза, Токаев, ...", "Among them were ..."
 CONTINUATION = words(r"среди\s+(?:собеседников|них)|собеседник\w*\s+(?:стали|были)|в\s+их\s+числе|among\s+them|among\s+(?:the\s+)?interlocutors")
@@ -160,7 +170,12 @@ PLANNED_BEFORE = (
     r"will|would\s+(?:travel|visit|go|fly|attend|hold|meet|sign|pay)|plans?\s+to|planned|upcoming|expected|intends?\s+to|"
     r"scheduled|invit\w+|is\s+due\s+to|are\s+due\s+to|next\s+(?:week|month|year)|later\s+this\s+(?:week|month|year)|"
     r"в\s+следующ\w+\s+(?:месяц\w*|недел\w*|году)|в\s+ближайш\w+|"
-    r"preparations?\s+for|ahead\s+of)\b[^.]{0,50}$"
+    r"preparations?\s+for|ahead\s+of|"
+    # "в преддверии визита", "примет участие в саммите", "должна состояться встреча"
+    r"в\s+преддверии|примет\s+участие|примут\s+участие|долж(?:ен|на|но|ны)\s+состояться|"
+    r"will\s+take\s+part|is\s+to\s+(?:attend|visit|meet|hold))\b[^.]{0,50}$"
+    # "накануне визита" names the coming visit ("Накануне Путин провел переговоры" dates a fact)
+    r"|(?i:\bнакануне\s+$)"
     # a headline's infinitive is its future: "Putin To Pay Official Visit To Kyrgyzstan"
     r"|(?-i:\bTo\s+(?:Pay|Make|Hold|Visit|Attend|Host|Sign|Meet)\b)[^.]{0,20}$"
 )

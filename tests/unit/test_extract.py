@@ -143,6 +143,38 @@ def test_planned_visits_and_signings_are_not_occurred(reference):
     assert "planned" in frames["event_mentions"].get_column("modality").to_list()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # sentences of the shapes news-ru's dev split showed
+        "В преддверии саммита G20 в Гамбурге президент Турции Реджеп Тайип Эрдоган заявил о готовности к диалогу.",
+        "25 мая Дональд Трамп примет участие в саммите глав государств и правительств НАТО в Брюсселе.",
+        "18 сентября должна состояться встреча президента США Дональда Трампа и премьер-министра Израиля.",
+        "Южная Корея объявила о новых санкциях накануне визита Дональда Трампа в Сеул.",
+    ],
+)
+def test_previews_of_an_event_are_plans(reference, body):
+    assert occurred(run(reference, body)).height == 0
+
+
+def test_the_day_before_still_dates_a_fact(reference):
+    body = "Накануне Владимир Путин провел переговоры с президентом Казахстана Касым-Жомартом Токаевым."
+    assert occurred(run(reference, body)).height == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "n_events"),
+    [
+        ("Центральная встреча дня состоялась в Лиссабоне, где сборная Португалии в очной дуэли обыграла Швейцарию.", 0),
+        ("Главная встреча дня теннисного турнира прошла с участием россиянки и американки.", 0),
+        # counter-example: leaders' meeting on a summit's sidelines
+        ("Путин и Си Цзиньпин провели встречу на полях саммита ШОС в Астане 3 июля 2024 года.", 1),
+    ],
+)
+def test_a_meeting_in_sport_is_a_match(reference, body, n_events):
+    assert occurred(run(reference, body)).filter(pl.col("event_type") == "meeting").height == n_events
+
+
 def test_topics_and_vague_periods_are_not_events(reference):
     body = (
         "Эксперты обсуждают перспективы переговоров по Украине. По словам президента Казахстана, это признают "
