@@ -134,6 +134,7 @@ def run_refresh(
     lock_timeout_seconds: float = 900.0,
     progress: bool = False,
     dbt_project_dir: Path | None = None,
+    keep_snapshots: int = 7,
 ) -> RefreshRun:
     """Run the refresh job once, in this process, against the Dagster instance in
     DAGSTER_HOME (so the run shows in `attache ui`). Raises RefreshError when it fails."""
@@ -152,7 +153,9 @@ def run_refresh(
     defs = build_definitions(
         dbt_project_dir or DBT_PROJECT_DIR,
         source=SourceFolder(path=str(source_dir)),
-        warehouse=WarehouseResource(path=str(warehouse), lock_timeout_seconds=lock_timeout_seconds),
+        warehouse=WarehouseResource(
+            path=str(warehouse), lock_timeout_seconds=lock_timeout_seconds, keep_snapshots=keep_snapshots
+        ),
     )
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
     loggers = {"progress": {}} if progress else {"console": {"config": {"log_level": "CRITICAL"}}}
@@ -253,6 +256,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             prune=args.prune,
             lock_timeout_seconds=args.lock_timeout,
             progress=progress,
+            keep_snapshots=args.keep_snapshots,
         )
     except RefreshError as error:
         print(f"attache refresh failed: {error}", file=sys.stderr)
@@ -402,6 +406,13 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 
 
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="attache",
@@ -435,6 +446,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=900.0,
         metavar="SECONDS",
         help="how long to wait for another refresh writing the same warehouse (default 900)",
+    )
+    refresh.add_argument(
+        "--keep-snapshots",
+        type=_non_negative_int,
+        default=7,
+        metavar="N",
+        help="previous builds to keep under warehouse/snapshots/ (default 7; 0 keeps none)",
     )
     refresh.set_defaults(handler=cmd_refresh)
 
