@@ -317,6 +317,14 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
+    if args.snapshot:
+        from orchestration.analyst.snapshots import SnapshotNotFound, resolve_snapshot
+
+        try:
+            warehouse = resolve_snapshot(warehouse, args.snapshot)
+        except SnapshotNotFound as error:
+            print(f"attache sql: {error}", file=sys.stderr)
+            return EXIT_USAGE
     if not warehouse.exists():
         print(f"attache sql: no warehouse at {warehouse}; run `attache refresh` first", file=sys.stderr)
         return EXIT_USAGE
@@ -470,7 +478,14 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", help='e.g. "select * from marts.fct_events limit 10"')
     add_paths(sql, source=False)
     sql.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
+    sql.add_argument(
+        "--snapshot", metavar="TS", help="query a kept snapshot instead (a timestamp `attache snapshots` lists)"
+    )
     sql.set_defaults(handler=cmd_sql)
+
+    from orchestration.analyst.commands import add_analyst_commands
+
+    add_analyst_commands(commands, add_paths)
 
     dashboard = commands.add_parser("dashboard", help="read-only web dashboard on the marts")
     add_paths(dashboard, source=False)
