@@ -153,8 +153,8 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
 def _snapshot_json(snapshot) -> dict:
     import dataclasses
 
-    return {"timestamp": snapshot.timestamp, "path": str(snapshot.path), "size_bytes": snapshot.size_bytes,
-            **dataclasses.asdict(snapshot.facts)}  # fmt: skip
+    facts = dataclasses.asdict(snapshot.facts) if snapshot.facts else {"unreadable": True}
+    return {"timestamp": snapshot.timestamp, "path": str(snapshot.path), "size_bytes": snapshot.size_bytes, **facts}
 
 
 # --------------------------------------------------------------------------------------

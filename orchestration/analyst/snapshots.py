@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.analyst.warehouse import BuildFacts, build_facts, read_only
+from orchestration.analyst.warehouse import BuildFacts, WarehouseUnreadable, build_facts, read_only
 from orchestration.publish import WarehousePaths
 
 
@@ -22,7 +22,7 @@ class Snapshot:
     timestamp: str  # as in the file name: 20261207T135223Z
     path: Path
     size_bytes: int
-    facts: BuildFacts
+    facts: BuildFacts | None  # None: DuckDB could not read it (listed all the same)
 
 
 def snapshot_timestamp(paths: WarehousePaths, snapshot: Path) -> str:
@@ -34,8 +34,11 @@ def list_snapshots(warehouse: Path) -> list[Snapshot]:
     paths = WarehousePaths.for_file(warehouse)
     snapshots = []
     for path in paths.snapshots():
-        with read_only(path) as con:
-            facts = build_facts(con)
+        try:
+            with read_only(path) as con:
+                facts = build_facts(con)
+        except WarehouseUnreadable:
+            facts = None
         snapshots.append(
             Snapshot(snapshot_timestamp(paths, path), path, path.stat().st_size, facts)
         )
@@ -61,22 +64,19 @@ def resolve_snapshot(warehouse: Path, timestamp: str) -> Path:
 
 def format_snapshots(snapshots: list[Snapshot]) -> str:
     header = ("snapshot", "marts built at (UTC)", "documents", "events", "figures", "size")
-    rows = [
-        (
-            s.timestamp,
-            s.facts.marts_built_at.strftime("%Y-%m-%d %H:%M:%S") if s.facts.marts_built_at else "-",
-            str(s.facts.documents),
-            str(s.facts.events),
-            str(s.facts.figures),
-            _megabytes(s.size_bytes),
-        )
-        for s in snapshots
-    ]
+    rows = [(s.timestamp, *_fact_cells(s.facts), _megabytes(s.size_bytes)) for s in snapshots]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) if i < 2 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths)))
         for row in [header, *rows]
     )
+
+
+def _fact_cells(facts: BuildFacts | None) -> tuple[str, str, str, str]:
+    if facts is None:
+        return ("unreadable", "-", "-", "-")
+    built = facts.marts_built_at.strftime("%Y-%m-%d %H:%M:%S") if facts.marts_built_at else "-"
+    return (built, str(facts.documents), str(facts.events), str(facts.figures))
 
 
 def _megabytes(size: int) -> str:

@@ -27,6 +27,10 @@ class WarehouseNotFound(FileNotFoundError):
     """No published warehouse (or snapshot) at the path."""
 
 
+class WarehouseUnreadable(WarehouseNotFound):
+    """A file is there, but DuckDB cannot open it (not a DuckDB file, or damaged)."""
+
+
 @contextmanager
 def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose current database is the file at `path`, attached read-only."""
@@ -34,7 +38,10 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise WarehouseNotFound(f"no warehouse at {path}; run `attache refresh` first")
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"attach ? as {DATABASE} (read_only)", [str(path)])
+        try:
+            con.execute(f"attach ? as {DATABASE} (read_only)", [str(path)])
+        except duckdb.Error as error:
+            raise WarehouseUnreadable(f"cannot read {path} as a DuckDB warehouse: {error}") from error
         con.execute(f"use {DATABASE}")
         yield con
     finally:

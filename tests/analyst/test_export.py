@@ -86,3 +86,12 @@ def test_default_folder_is_named_after_the_build(seeds_warehouse, parquet_export
     stamp = parquet_export[1]["build"]["marts_built_at"][:19].replace("-", "").replace(":", "")
     assert folder.name == f"attache-{stamp}Z-parquet"
     assert (folder / "manifest.json").exists() and (folder / "marts" / "fct_events.parquet").exists()
+
+
+def test_a_file_that_is_not_a_warehouse_gets_a_clear_error(tmp_path):
+    bogus = tmp_path / "attache.duckdb"
+    bogus.write_text("not a database\n", encoding="utf-8")
+    result = attache("export", "--format", "parquet", "--out", str(tmp_path / "out"), "--warehouse", str(bogus))
+    assert result.returncode == 2
+    assert "cannot read" in result.stderr and "Traceback" not in result.stderr
+    assert bogus.read_text(encoding="utf-8") == "not a database\n"
