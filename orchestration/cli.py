@@ -4,6 +4,7 @@
     attache ui [--source DIR] [--warehouse FILE] [--port 3000] [--host 127.0.0.1]   Dagster UI
     attache sql "<query>" [--warehouse FILE]                      read-only SQL, printed as a table
     attache dashboard [--warehouse FILE] [--port 8050] [--host 127.0.0.1]   web dashboard on the marts
+    attache shell | docs | export | snapshots   the analyst's read-only ways in (orchestration/analyst/)
 
 Dagster keeps its run history in `.dagster_home/` at the repository root (or `$DAGSTER_HOME`
 when set): the CLI sets DAGSTER_HOME before Dagster is imported, so the runs `attache

@@ -165,6 +165,7 @@ def discard_working_copy(paths: WarehousePaths) -> None:
         paths.working_copy,
         paths.working_copy.with_name(paths.working_copy.name + ".wal"),
         paths.working_copy.with_name(paths.working_copy.name + ".partial"),
+        paths.working_copy.with_name(paths.working_copy.name + ".rewrite"),
     ):
         leftover.unlink(missing_ok=True)
 
