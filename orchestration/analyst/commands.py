@@ -12,6 +12,7 @@ handlers: `attache --help` and the other commands stay quick.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -90,12 +91,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
                 print(f"attache docs: listening on {args.host}, reachable from other machines", file=sys.stderr)
             host, port = server.server_address[:2]
             print(f"Data dictionary on http://{host}:{port}/ (warehouse {warehouse}); Ctrl-C stops it", file=sys.stderr)
-            try:
+            with contextlib.suppress(KeyboardInterrupt), server:  # Ctrl-C ends it; closed either way
                 server.serve_forever()
-            except KeyboardInterrupt:
-                pass
-            finally:
-                server.server_close()
     except WarehouseNotFound as error:
         return _fail("docs", error)
     except DocsFailed as error:
