@@ -5,6 +5,7 @@
     attache sql "<query>" [--warehouse FILE]                      read-only SQL, printed as a table
     attache fetch [--feeds FILE] [--source DIR]                   save new feed entries' pages
     attache dashboard [--warehouse FILE] [--port 8050] [--host 127.0.0.1]   web dashboard on the marts
+    attache shell | docs | export | snapshots   the analyst's read-only ways in (orchestration/analyst/)
 
 Dagster keeps its run history in `.dagster_home/` at the repository root (or `$DAGSTER_HOME`
 when set): the CLI sets DAGSTER_HOME before Dagster is imported, so the runs `attache
@@ -135,6 +136,7 @@ def run_refresh(
     lock_timeout_seconds: float = 900.0,
     progress: bool = False,
     dbt_project_dir: Path | None = None,
+    keep_snapshots: int = 7,
 ) -> RefreshRun:
     """Run the refresh job once, in this process, against the Dagster instance in
     DAGSTER_HOME (so the run shows in `attache ui`). Raises RefreshError when it fails."""
@@ -153,7 +155,9 @@ def run_refresh(
     defs = build_definitions(
         dbt_project_dir or DBT_PROJECT_DIR,
         source=SourceFolder(path=str(source_dir)),
-        warehouse=WarehouseResource(path=str(warehouse), lock_timeout_seconds=lock_timeout_seconds),
+        warehouse=WarehouseResource(
+            path=str(warehouse), lock_timeout_seconds=lock_timeout_seconds, keep_snapshots=keep_snapshots
+        ),
     )
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
     loggers = {"progress": {}} if progress else {"console": {"config": {"log_level": "CRITICAL"}}}
@@ -254,6 +258,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             prune=args.prune,
             lock_timeout_seconds=args.lock_timeout,
             progress=progress,
+            keep_snapshots=args.keep_snapshots,
         )
     except RefreshError as error:
         print(f"attache refresh failed: {error}", file=sys.stderr)
@@ -317,6 +322,14 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
+    if args.snapshot:
+        from orchestration.analyst.snapshots import SnapshotNotFound, resolve_snapshot
+
+        try:
+            warehouse = resolve_snapshot(warehouse, args.snapshot)
+        except SnapshotNotFound as error:
+            print(f"attache sql: {error}", file=sys.stderr)
+            return EXIT_USAGE
     if not warehouse.exists():
         print(f"attache sql: no warehouse at {warehouse}; run `attache refresh` first", file=sys.stderr)
         return EXIT_USAGE
@@ -468,6 +481,13 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 
 
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="attache",
@@ -502,6 +522,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for another refresh writing the same warehouse (default 900)",
     )
+    refresh.add_argument(
+        "--keep-snapshots",
+        type=_non_negative_int,
+        default=7,
+        metavar="N",
+        help="previous builds to keep under warehouse/snapshots/ (default 7; 0 keeps none)",
+    )
     refresh.set_defaults(handler=cmd_refresh)
 
     ui = commands.add_parser("ui", help="Dagster UI on 127.0.0.1, with the schedule and the sensor")
@@ -518,6 +545,9 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", help='e.g. "select * from marts.fct_events limit 10"')
     add_paths(sql, source=False)
     sql.add_argument("--max-rows", type=int, default=100, help="rows to print (default 100)")
+    sql.add_argument(
+        "--snapshot", metavar="TS", help="query a kept snapshot instead (a timestamp `attache snapshots` lists)"
+    )
     sql.set_defaults(handler=cmd_sql)
 
     evaluate = commands.add_parser("eval", help="score the warehouse's events and figures against gold annotations")
@@ -536,6 +566,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--source", metavar="DIR", help="source folder; pages go to DIR/web/ (default: $ATTACHE_SOURCE_DIR or seeds/)"
     )
     fetch.set_defaults(handler=cmd_fetch)
+
+    from orchestration.analyst.commands import add_analyst_commands
+
+    add_analyst_commands(commands, add_paths)
 
     dashboard = commands.add_parser("dashboard", help="read-only web dashboard on the marts")
     add_paths(dashboard, source=False)

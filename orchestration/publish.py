@@ -11,10 +11,17 @@ Paths, for a published file `warehouse/attache.duckdb`:
 
     warehouse/.attache.duckdb.building   the working copy a run builds into
     warehouse/.attache.lock              flock()ed for the whole run: one writer at a time
+    warehouse/snapshots/attache-<UTC>.duckdb   the builds published before, newest last
+
+Every file a refresh publishes is written in DuckDB's storage format `v1.0.0`
+(`READABLE_STORAGE_VERSION`), so DuckDB 1.0 and later (the 1.x CLI, BI tools' drivers) can
+open it, not only the DuckDB 2.0 that builds it. DuckDB keeps a file's storage version when
+it reopens it, so a working copy copied from a published file stays readable.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import fcntl
 import os
@@ -24,6 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+
+# The oldest storage format that holds our types (VARCHAR[], DATE, TIMESTAMP, DOUBLE...):
+# DuckDB 2.0 takes nothing older (it reports "v0.9.0" as "v1.0.0+"). Readable by DuckDB >= 1.0.
+READABLE_STORAGE_VERSION = "v1.0.0"
+# How many previous builds a publish keeps under snapshots/ (`attache refresh --keep-snapshots`).
+DEFAULT_KEEP_SNAPSHOTS = 7
+SNAPSHOT_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
 class WarehouseLockTimeout(RuntimeError):
@@ -51,6 +66,22 @@ class WarehousePaths:
     @property
     def directory(self) -> Path:
         return self.published.parent
+
+    @property
+    def snapshot_directory(self) -> Path:
+        return self.directory / "snapshots"
+
+    def snapshot_path(self, published_at: dt.datetime) -> Path:
+        """`snapshots/attache-20261207T135223Z.duckdb` for a build published at that UTC time."""
+        stamp = published_at.astimezone(dt.UTC).strftime(SNAPSHOT_TIME_FORMAT)
+        return self.snapshot_directory / f"{self.published.stem}-{stamp}{self.published.suffix}"
+
+    def snapshots(self) -> list[Path]:
+        """The kept snapshots, oldest first (the UTC timestamp in the name sorts by time)."""
+        if not self.snapshot_directory.is_dir():
+            return []
+        pattern = f"{self.published.stem}-*{self.published.suffix}"
+        return sorted(self.snapshot_directory.glob(pattern))
 
 
 class WarehouseLock:
@@ -119,6 +150,7 @@ def prepare_working_copy(paths: WarehousePaths) -> bool:
     paths.directory.mkdir(parents=True, exist_ok=True)
     discard_working_copy(paths)
     if not paths.published.exists():
+        create_empty_database(paths.working_copy)
         return False
     # Copy to a temporary name, then rename: a crash mid-copy never leaves a truncated
     # working copy that a later step might take for a real one.
@@ -133,6 +165,7 @@ def discard_working_copy(paths: WarehousePaths) -> None:
         paths.working_copy,
         paths.working_copy.with_name(paths.working_copy.name + ".wal"),
         paths.working_copy.with_name(paths.working_copy.name + ".partial"),
+        paths.working_copy.with_name(paths.working_copy.name + ".rewrite"),
     ):
         leftover.unlink(missing_ok=True)
 
@@ -148,13 +181,119 @@ def publish_working_copy(paths: WarehousePaths) -> None:
         raise FileNotFoundError(f"no working copy to publish at {paths.working_copy}")
     with duckdb.connect(str(paths.working_copy)) as con:
         con.execute("checkpoint")
+        readable = storage_version(con) == f"{READABLE_STORAGE_VERSION}+"
     wal = paths.working_copy.with_name(paths.working_copy.name + ".wal")
     if wal.exists() and wal.stat().st_size > 0:
         raise RuntimeError(f"working copy still has a write-ahead log after CHECKPOINT: {wal}")
     wal.unlink(missing_ok=True)
+    if not readable:
+        # A warehouse published before the storage version was chosen: rewritten once.
+        rewrite_in_readable_storage(paths.working_copy)
     _fsync_file(paths.working_copy)
+    keep_previous_build(paths)
     os.replace(paths.working_copy, paths.published)
     _fsync_directory(paths.directory)
+
+
+# --------------------------------------------------------------------------------------
+# storage version
+
+
+def create_empty_database(path: Path) -> None:
+    """A new, empty DuckDB file in the readable storage format (kept by every later open)."""
+    with duckdb.connect(":memory:") as con:
+        con.execute(
+            f"attach ? as new_database (storage_version '{READABLE_STORAGE_VERSION}')", [str(path)]
+        )
+        con.execute("detach new_database")
+
+
+def storage_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The storage version of the connection's database, as DuckDB tags it ('v1.0.0+')."""
+    rows = con.execute(
+        "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def rewrite_in_readable_storage(path: Path) -> None:
+    """Copy every schema, table, view and macro of `path` into a new file in the readable
+    storage format, and put it in place of `path`."""
+    rewritten = path.with_name(path.name + ".rewrite")
+    rewritten.unlink(missing_ok=True)
+    create_empty_database(rewritten)
+    with duckdb.connect(":memory:") as con:
+        con.execute("attach ? as old_database (read_only)", [str(path)])
+        con.execute("attach ? as new_database", [str(rewritten)])
+        con.execute("copy from database old_database to new_database")
+        con.execute("detach new_database")
+    os.replace(rewritten, path)
+
+
+# --------------------------------------------------------------------------------------
+# snapshots
+
+
+def keep_previous_build(paths: WarehousePaths) -> Path | None:
+    """Before a publish replaces it, keep the published build as a snapshot named by the
+    time it was published (its modification time). A hard link: no copy, and the build is
+    never modified, since a refresh replaces the published file by renaming, never writes it.
+    Where the file system has no hard links, a copy (to a temporary name, then renamed)."""
+    if not paths.published.exists():
+        return None
+    published_at = dt.datetime.fromtimestamp(paths.published.stat().st_mtime, dt.UTC)
+    snapshot = paths.snapshot_path(published_at)
+    if snapshot.exists():
+        return snapshot  # this very build was kept already (a publish that failed after it)
+    paths.snapshot_directory.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(paths.published, snapshot)
+    except OSError:
+        partial = snapshot.with_name(snapshot.name + ".partial")
+        shutil.copy2(paths.published, partial)
+        os.replace(partial, snapshot)
+    _fsync_directory(paths.snapshot_directory)
+    return snapshot
+
+
+def rotate_snapshots(paths: WarehousePaths, keep: int = DEFAULT_KEEP_SNAPSHOTS) -> list[Path]:
+    """Remove the oldest snapshots beyond the newest `keep`; returns those removed.
+
+    Never the published file (another name, and since the publish, another file), and never
+    a snapshot a DuckDB process has open: DuckDB holds a shared lock on every file it opens,
+    so a snapshot whose exclusive lock we cannot take is being read and waits for the next
+    rotation."""
+    if keep < 0:
+        raise ValueError(f"keep must be 0 or more, not {keep}")
+    snapshots = paths.snapshots()
+    removed = []
+    for snapshot in snapshots[: max(0, len(snapshots) - keep)]:
+        try:
+            if _is_open_by_a_reader(snapshot):
+                continue
+            snapshot.unlink(missing_ok=True)
+        except OSError:
+            continue  # one we may not open or remove (permissions): left for a person to see to
+        removed.append(snapshot)
+    return removed
+
+
+def _is_open_by_a_reader(path: Path) -> bool:
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno in (errno.EAGAIN, errno.EACCES):
+            return True
+        raise
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 def _fsync_file(path: Path) -> None:

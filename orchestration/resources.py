@@ -14,11 +14,13 @@ from pydantic import Field, PrivateAttr
 from orchestration import landing
 from orchestration.progress import report
 from orchestration.publish import (
+    DEFAULT_KEEP_SNAPSHOTS,
     WarehouseLock,
     WarehousePaths,
     discard_working_copy,
     prepare_working_copy,
     publish_working_copy,
+    rotate_snapshots,
 )
 
 DEFAULT_SOURCE_DIR = "seeds"
@@ -67,6 +69,10 @@ class WarehouseResource(dg.ConfigurableResource):
     )
     lock_timeout_seconds: float = Field(
         default=900.0, description="How long a run waits for another refresh to finish."
+    )
+    keep_snapshots: int = Field(
+        default=DEFAULT_KEEP_SNAPSHOTS,
+        description="How many previous builds a publish keeps under snapshots/ (0: none).",
     )
 
     _lock: WarehouseLock | None = PrivateAttr(default=None)
@@ -158,4 +164,5 @@ class WarehouseResource(dg.ConfigurableResource):
         paths = self._require_open_run()
         publish_working_copy(paths)
         self._published = True
+        rotate_snapshots(paths, self.keep_snapshots)
         return paths.published
