@@ -81,12 +81,14 @@ class Summary:
     figures: int
     ingest_errors: int
     warehouse: str
+    duplicates: int = 0  # further copies of documents another file already holds
 
     def line(self) -> str:
         new = f" ({self.new_documents} new)" if self.new_documents is not None else ""
+        duplicates = f", duplicates {self.duplicates}" if self.duplicates else ""
         return (
             f"documents {self.documents}{new}, events {self.events}, figures {self.figures}, "
-            f"ingest errors {self.ingest_errors} -> {self.warehouse}"
+            f"ingest errors {self.ingest_errors}{duplicates} -> {self.warehouse}"
         )
 
 
@@ -232,7 +234,16 @@ def summarize(warehouse: Path, new_documents: int | None) -> Summary:
             figures=count("marts.fct_figure_mentions", "raw.figure_mentions"),
             ingest_errors=count("raw.ingest_errors"),
             warehouse=_display_path(warehouse),
+            duplicates=_count_duplicates(con),
         )
+
+
+def _count_duplicates(con) -> int:
+    """Rows of the view raw.duplicates (0 for a warehouse from before it existed)."""
+    exists = con.execute(
+        "select count(*) from duckdb_views() where schema_name = 'raw' and view_name = 'duplicates'"
+    ).fetchall()[0][0]
+    return con.execute("select count(*) from raw.duplicates").fetchall()[0][0] if exists else 0
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
