@@ -344,6 +344,16 @@ def cmd_sql(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    from orchestration.publish import find_damage
+
+    damage = find_damage(warehouse)
+    if damage is not None:
+        print(
+            f"attache sql: the warehouse file {warehouse} is damaged ({damage}); the next "
+            "`attache refresh` keeps it aside and rebuilds the warehouse from the source folder",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     width = shutil.get_terminal_size((160, 40)).columns
     try:
         with duckdb.connect(str(warehouse), read_only=True, config=READ_ONLY_CONFIG) as con:
