@@ -125,12 +125,30 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _backfill_document_sources(con: duckdb.DuckDBPyConnection) -> None:
-    """A warehouse from before `raw.document_sources`: each document's own file holds it."""
+    """A warehouse from before `raw.document_sources`: each document's own file holds it, and
+    so does each copy that was then quarantined as a duplicate (an ingest error row, which
+    becomes a row here instead)."""
     con.execute(
         f"insert into {table_ref('document_sources')} by name "
         f"select source_name, source_line, document_id, ingested_at as recorded_at "
         f"from {table_ref('documents')}"
     )
+    copies = (
+        f"select source_name, source_line, regexp_extract(reason, '{LEGACY_DUPLICATE}', 1) as document_id, "
+        f"recorded_at from {table_ref('ingest_errors')} "
+        f"where regexp_matches(reason, '{LEGACY_DUPLICATE}')"
+    )
+    con.execute(
+        f"insert into {table_ref('document_sources')} by name "
+        f"select * from ({copies}) where document_id in (select document_id from {table_ref('documents')})"
+    )
+    con.execute(
+        f"delete from {table_ref('ingest_errors')} where regexp_matches(reason, '{LEGACY_DUPLICATE}')"
+    )
+
+
+# How landing used to record a duplicate, as an ingest error (a constant, not input).
+LEGACY_DUPLICATE = r"^duplicate of document (\S+) already landed from "
 
 
 DUPLICATES_VIEW = f"{RAW_SCHEMA}.duplicates"

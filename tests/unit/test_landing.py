@@ -238,3 +238,24 @@ def test_unchanged_copies_of_a_changed_landed_copy_are_read_again(con):
     assert landing.files_to_reread(con, ["a.txt"], ["b.txt"]) == ["b.txt"]
     assert landing.files_to_reread(con, ["a.txt"], []) == []  # b.txt left the folder
     assert landing.files_to_reread(con, ["b.txt"], ["a.txt"]) == []  # a.txt's copy is the row
+
+
+def test_a_warehouse_from_before_document_sources_is_brought_over(con):
+    land(con, listing(("a.txt", "1")), ["a.txt"], docs(("d1", "a.txt", None, "одно")))
+    con.execute("drop view raw.duplicates")
+    con.execute("drop table raw.document_sources")
+    con.execute(
+        "insert into raw.ingest_errors values "
+        "('copy.txt', null, 'duplicate of document d1 already landed from a.txt', ?), "
+        "('gone.txt', null, 'duplicate of document d9 already landed from x.txt', ?)",
+        [T0, T0],
+    )
+    landing.ensure_raw_tables(con)
+    assert rows(con, "select source_name, document_id from raw.document_sources order by 1") == [
+        ("a.txt", "d1"),
+        ("copy.txt", "d1"),
+    ]
+    assert rows(con, "select count(*) from raw.ingest_errors") == [(0,)]
+    # Pruning the landed copy now keeps the document: copy.txt holds it.
+    land(con, listing(("copy.txt", "1")), [], docs(), pruned=["a.txt"], now=T1)
+    assert rows(con, "select document_id, source_name from raw.documents") == [("d1", "copy.txt")]
