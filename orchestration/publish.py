@@ -197,15 +197,18 @@ class DamagedWarehouse:
 
 
 def find_damage(database: Path) -> str | None:
-    """What is wrong with a DuckDB file, or None when it opens, is as long as its header says
-    and every table can be counted (cheap: no table's data is read)."""
+    """What is wrong with a DuckDB file, or None when it opens, is long enough for the blocks
+    its header says are in use, and every table can be counted (cheap: no table's data is
+    read, so a file cut short within its last blocks can pass; the run then fails reading
+    them and leaves the published file as it was)."""
     try:
         with duckdb.connect(str(database), read_only=True) as con:
-            _, _, block_size, total_blocks, *_ = con.execute("pragma database_size").fetchall()[0]
-            expected = DUCKDB_HEADER_BYTES + block_size * total_blocks
+            _, _, block_size, _, used_blocks, *_ = con.execute("pragma database_size").fetchall()[0]
+            # Free blocks at the end may be cut off by DuckDB itself; used ones never are.
+            expected = DUCKDB_HEADER_BYTES + block_size * used_blocks
             actual = database.stat().st_size
             if actual < expected:
-                return f"truncated: {actual:,} bytes where its header promises {expected:,}"
+                return f"truncated: {actual:,} bytes, fewer than the {expected:,} its blocks in use need"
             tables = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
             for schema, table in tables:  # names from DuckDB's own catalog, quoted
                 con.execute(f'select count(*) from "{_quoted(schema)}"."{_quoted(table)}"').fetchall()
