@@ -93,7 +93,7 @@ def refresh(source: Path, warehouse: Path, *, prune: bool = False) -> State:
 
 
 @pytest.fixture(scope="module")
-def steps(tmp_path_factory, dbt_manifest) -> dict[str, State]:
+def steps(tmp_path_factory, dbt_manifest) -> dict[str, object]:
     root = tmp_path_factory.mktemp("nothing_lost")
     source, warehouse = root / "source", root / "warehouse" / "attache.duckdb"
     source.mkdir()
@@ -142,6 +142,7 @@ def steps(tmp_path_factory, dbt_manifest) -> dict[str, State]:
     states["file unreadable"] = refresh(source, warehouse, prune=True)
     (source / "a.txt").write_bytes(good)
     states["file readable again"] = refresh(source, warehouse, prune=True)
+    states["set aside"] = list(warehouse.parent.glob("*.damaged-*"))  # healthy: never
     return states
 
 
@@ -194,3 +195,7 @@ def test_editing_one_copy_leaves_the_other_copy_s_article(steps):
     assert state.source_names["F"] == ["e.txt"]
     assert state.duplicates == []
     assert "duplicates" not in state.summary
+
+
+def test_no_healthy_warehouse_was_taken_for_damaged(steps):
+    assert steps["set aside"] == []
