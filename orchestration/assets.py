@@ -25,8 +25,8 @@ from orchestration.resources import SourceFolder, WarehouseResource
 RAW_GROUP = "raw"
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_INGEST_ERRORS = dg.AssetKey(["raw", "ingest_errors"])
-RAW_SOURCE_FILES = dg.AssetKey(["raw", "source_files"])
 RAW_DOCUMENT_SOURCES = dg.AssetKey(["raw", "document_sources"])
+RAW_SOURCE_FILES = dg.AssetKey(["raw", "source_files"])
 EXTRACTED_KEYS = {table: dg.AssetKey(["raw", table]) for table in schemas.EXTRACTED_TABLES}
 
 PREVIEW_ROWS = 10

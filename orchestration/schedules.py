@@ -54,25 +54,6 @@ def source_listing_digest(source_dir: Path) -> str:
     return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
 
 
-@dg.sensor(
-    job=refresh_job,
-    minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Requests a refresh when files in the source folder are added, removed or changed.",
-)
-def source_folder_sensor(context: dg.SensorEvaluationContext, source: SourceFolder):
-    source_dir = source.resolve()
-    if not source_dir.is_dir():
-        return dg.SkipReason(f"source folder {source_dir} does not exist")
-    digest = source_listing_digest(source_dir)
-    previous = SensorCursor.parse(context.cursor)
-    if digest == previous.digest:
-        return dg.SkipReason(f"no change in {source_dir}")
-    cursor = SensorCursor(digest=digest, change=previous.change + 1)
-    context.update_cursor(cursor.dump())
-    return dg.RunRequest(run_key=cursor.run_key, tags={"attache/trigger": "source_folder_sensor"})
-
-
 @dataclass(frozen=True)
 class SensorCursor:
     """The folder digest last seen and how many changes the sensor has seen.
@@ -101,3 +82,22 @@ class SensorCursor:
     @property
     def run_key(self) -> str:
         return f"{self.change}:{self.digest}"
+
+
+@dg.sensor(
+    job=refresh_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Requests a refresh when files in the source folder are added, removed or changed.",
+)
+def source_folder_sensor(context: dg.SensorEvaluationContext, source: SourceFolder):
+    source_dir = source.resolve()
+    if not source_dir.is_dir():
+        return dg.SkipReason(f"source folder {source_dir} does not exist")
+    digest = source_listing_digest(source_dir)
+    previous = SensorCursor.parse(context.cursor)
+    if digest == previous.digest:
+        return dg.SkipReason(f"no change in {source_dir}")
+    cursor = SensorCursor(digest=digest, change=previous.change + 1)
+    context.update_cursor(cursor.dump())
+    return dg.RunRequest(run_key=cursor.run_key, tags={"attache/trigger": "source_folder_sensor"})

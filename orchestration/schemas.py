@@ -36,6 +36,14 @@ INGEST_ERRORS = {
     "reason": pl.String,
 }
 
+# One row per record (a .txt file, or a line of a bulk file) that holds a document: every
+# copy of an article is recorded, so a document is pruned only when no file holds it.
+DOCUMENT_SOURCES = {
+    "source_name": pl.String,
+    "source_line": pl.Int32,  # NULL for .txt
+    "document_id": pl.String,
+}
+
 SENTENCES = {
     "document_id": pl.String,
     "sentence_index": pl.Int32,
@@ -124,14 +132,6 @@ SOURCE_FILES = {
     "source_name": pl.String,
     "size_bytes": pl.Int64,
     "fingerprint": pl.String,  # sha256 hex of the file's bytes, or of the refusal for a file that is not read
-}
-
-# One row per record (a .txt file, or a line of a bulk file) that holds a document: every
-# copy of an article is recorded, so a document is pruned only when no file holds it.
-DOCUMENT_SOURCES = {
-    "source_name": pl.String,
-    "source_line": pl.Int32,  # NULL for .txt
-    "document_id": pl.String,
 }
 
 # Columns added when landing, not produced by ingest/extract:
