@@ -31,11 +31,14 @@ $(VENV)/.synced: uv.lock pyproject.toml
 	@touch $@
 
 # Speed and scale on a real corpus (BENCHMARKS.md): `make bench [CORPUS=dir] [BENCH_FLAGS=--skip-100k]`.
+# `make bench FUZZ=1000` also runs the ingest fuzz test with 1,000 generated items.
 CORPUS      ?= ../shared/corpus/news-ru
 BENCH_FLAGS ?=
+FUZZ        ?=
 bench: venv
 	$(UV) sync --frozen --inexact --compile-bytecode --group bench
 	$(VENV)/bin/python -m benchmarks.bench --corpus $(CORPUS) $(BENCH_FLAGS)
+	$(if $(FUZZ),ATTACHE_FUZZ_CASES=$(FUZZ) $(VENV)/bin/pytest tests/reliability/test_ingest_fuzz.py -q -s)
 
 # Extraction quality on real news (docs/quality.md): dev/test scores of the news-ru
 # development set, rows and dev precision per rule on the whole corpus, a sample to judge.

@@ -25,6 +25,7 @@ from orchestration.resources import SourceFolder, WarehouseResource
 RAW_GROUP = "raw"
 RAW_DOCUMENTS = dg.AssetKey(["raw", "documents"])
 RAW_INGEST_ERRORS = dg.AssetKey(["raw", "ingest_errors"])
+RAW_DOCUMENT_SOURCES = dg.AssetKey(["raw", "document_sources"])
 RAW_SOURCE_FILES = dg.AssetKey(["raw", "source_files"])
 # Pages `attache fetch` saves in the source folder (orchestration/web_assets.py).
 WEB_PAGES = dg.AssetKey(["web_pages"])
@@ -97,6 +98,13 @@ class IngestConfig(dg.Config):
             "a refresh reads only files whose fingerprint changed.",
             kinds={"python", "duckdb"},
         ),
+        dg.AssetSpec(
+            RAW_DOCUMENT_SOURCES,
+            description="One row per file (and line of a bulk file) that holds a document, "
+            "duplicates included: a document is pruned only when no file holds it any more. "
+            "The view raw.duplicates lists each further copy with the one it duplicates.",
+            kinds={"python", "duckdb"},
+        ),
     ],
     check_specs=[
         dg.AssetCheckSpec(
@@ -128,22 +136,31 @@ def ingest_sources(
     with warehouse.connect() as con:
         changes = landing.compare_sources(scanned, landing.known_source_files(con))
         pruned = changes.missing if config.prune else []
-        if changes.to_read:
-            result = read_documents(source_dir, changes.to_read)
-            documents, errors = result.documents, result.errors
+        # Unchanged files holding a copy of a document whose landed copy changed or left.
+        to_read = changes.to_read + landing.files_to_reread(
+            con, changes.to_read + pruned, changes.unchanged
+        )
+        if to_read:
+            result = read_documents(source_dir, to_read)
+            documents, errors, duplicates = result.documents, result.errors, result.duplicates
         else:
             documents = schemas.empty(schemas.DOCUMENTS)
             errors = schemas.empty(schemas.INGEST_ERRORS)
+            duplicates = None
         landed = landing.land_ingest(
             con,
             scanned=scanned,
-            read_files=changes.to_read,
+            read_files=to_read,
             documents=documents,
             errors=errors,
             pruned_files=pruned,
             now=now,
+            duplicates=duplicates,
         )
-        totals = {table: landing.count_rows(con, table) for table in ("documents", "ingest_errors", "source_files")}
+        totals = {
+            table: landing.count_rows(con, table)
+            for table in ("documents", "ingest_errors", "source_files", "document_sources")
+        }
         blank_bodies = _count(
             con,
             "select count(*) from raw.documents where body is null or trim(body) = ''",
@@ -160,7 +177,8 @@ def ingest_sources(
         f"ingest: {scanned.height} files in {source_dir}, {len(changes.to_read)} new or changed, "
         f"{len(changes.missing)} gone{' (pruned)' if pruned else ''}; documents "
         f"{landed.new_documents} new, {landed.updated_documents} updated, "
-        f"{landed.removed_documents} removed; {landed.errors} ingest errors"
+        f"{landed.removed_documents} removed; {landed.errors} ingest errors, "
+        f"{landed.duplicates} duplicates"
     )
     yield dg.MaterializeResult(
         asset_key=RAW_DOCUMENTS,
@@ -194,6 +212,13 @@ def ingest_sources(
             "files_unchanged": len(changes.unchanged),
             "files_gone": len(changes.missing),
             "files_pruned": len(pruned),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RAW_DOCUMENT_SOURCES,
+        metadata={
+            "dagster/row_count": totals["document_sources"],
+            "duplicates_this_run": landed.duplicates,
         },
     )
     yield dg.AssetCheckResult(

@@ -83,12 +83,14 @@ class Summary:
     figures: int
     ingest_errors: int
     warehouse: str
+    duplicates: int = 0  # further copies of documents another file already holds
 
     def line(self) -> str:
         new = f" ({self.new_documents} new)" if self.new_documents is not None else ""
+        duplicates = f", duplicates {self.duplicates}" if self.duplicates else ""
         return (
             f"documents {self.documents}{new}, events {self.events}, figures {self.figures}, "
-            f"ingest errors {self.ingest_errors} -> {self.warehouse}"
+            f"ingest errors {self.ingest_errors}{duplicates} -> {self.warehouse}"
         )
 
 
@@ -237,7 +239,16 @@ def summarize(warehouse: Path, new_documents: int | None) -> Summary:
             figures=count("marts.fct_figure_mentions", "raw.figure_mentions"),
             ingest_errors=count("raw.ingest_errors"),
             warehouse=_display_path(warehouse),
+            duplicates=_count_duplicates(con),
         )
+
+
+def _count_duplicates(con) -> int:
+    """Rows of the view raw.duplicates (0 for a warehouse from before it existed)."""
+    exists = con.execute(
+        "select count(*) from duckdb_views() where schema_name = 'raw' and view_name = 'duplicates'"
+    ).fetchall()[0][0]
+    return con.execute("select count(*) from raw.duplicates").fetchall()[0][0] if exists else 0
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -350,6 +361,16 @@ def cmd_sql(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    from orchestration.publish import find_damage
+
+    damage = find_damage(warehouse)
+    if damage is not None:
+        print(
+            f"attache sql: the warehouse file {warehouse} is damaged ({damage}); the next "
+            "`attache refresh` keeps it aside and rebuilds the warehouse from the source folder",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     width = shutil.get_terminal_size((160, 40)).columns
     try:
         with duckdb.connect(str(warehouse), read_only=True, config=READ_ONLY_CONFIG) as con:

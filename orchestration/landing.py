@@ -4,8 +4,9 @@ Knows nothing of how files are read or what extraction finds: it receives frames
 conform to `orchestration.schemas` and keeps the raw tables consistent:
 
 * `raw.documents` holds one row per `document_id` (a content hash), so an article that two
-  files carry is landed once; the second copy is quarantined in `raw.ingest_errors` as a
-  duplicate, with the file that holds the landed copy.
+  files carry is landed once; `raw.document_sources` records every file (and line) that
+  holds it, and the view `raw.duplicates` lists each further copy with the one it
+  duplicates. A document is removed only when no file holds it any more.
 * A file is re-read only when its fingerprint changed; its old documents, errors and
   `source_files` row are replaced in one transaction. A document whose text did not change
   keeps its `ingested_at` and its extracted rows.
@@ -42,6 +43,7 @@ LANDING_COLUMNS: dict[str, dict[str, pl.DataType]] = {
         "extracted_at": pl.Datetime("us"),
     },
     "ingest_errors": {"recorded_at": pl.Datetime("us")},
+    "document_sources": {"recorded_at": pl.Datetime("us")},
     "source_files": {
         "ingested_at": pl.Datetime("us"),
         "n_documents": pl.Int32,
@@ -54,6 +56,7 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
     "documents": {**schemas.DOCUMENTS, **LANDING_COLUMNS["documents"]},
     "ingest_errors": {**schemas.INGEST_ERRORS, **LANDING_COLUMNS["ingest_errors"]},
     "source_files": {**schemas.SOURCE_FILES, **LANDING_COLUMNS["source_files"]},
+    "document_sources": {**schemas.DOCUMENT_SOURCES, **LANDING_COLUMNS["document_sources"]},
     **{
         table: {**schema, **LANDING_COLUMNS[table]}
         for table, schema in schemas.EXTRACTED_TABLES.items()
@@ -111,6 +114,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
                 f"{quote_identifier(name)} {duckdb_type(dtype)}" for name, dtype in columns.items()
             )
             con.execute(f"create table if not exists {table_ref(table)} ({column_sql})")
+            if table == "document_sources" and "documents" in existing:
+                _backfill_document_sources(con)
             continue
         for name, dtype in columns.items():
             if name not in existing[table]:
@@ -118,7 +123,64 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
                     f"alter table {table_ref(table)} add column "
                     f"{quote_identifier(name)} {duckdb_type(dtype)}"
                 )
+    ensure_duplicates_view(con)
     ensure_build_state(con)
+
+
+def _backfill_document_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse from before `raw.document_sources`: each document's own file holds it, and
+    so does each copy that was then quarantined as a duplicate (an ingest error row, which
+    becomes a row here instead)."""
+    con.execute(
+        f"insert into {table_ref('document_sources')} by name "
+        f"select source_name, source_line, document_id, ingested_at as recorded_at "
+        f"from {table_ref('documents')}"
+    )
+    copies = (
+        f"select source_name, source_line, regexp_extract(reason, '{LEGACY_DUPLICATE}', 1) as document_id, "
+        f"recorded_at from {table_ref('ingest_errors')} "
+        f"where regexp_matches(reason, '{LEGACY_DUPLICATE}')"
+    )
+    con.execute(
+        f"insert into {table_ref('document_sources')} by name "
+        f"select * from ({copies}) where document_id in (select document_id from {table_ref('documents')})"
+    )
+    con.execute(
+        f"delete from {table_ref('ingest_errors')} where regexp_matches(reason, '{LEGACY_DUPLICATE}')"
+    )
+
+
+# How landing used to record a duplicate, as an ingest error (a constant, not input).
+LEGACY_DUPLICATE = r"^duplicate of document (\S+) already landed from "
+
+
+DUPLICATES_VIEW = f"{RAW_SCHEMA}.duplicates"
+
+
+def ensure_duplicates_view(con: duckdb.DuckDBPyConnection) -> None:
+    """`raw.duplicates`: every record holding a document that another record (the first by
+    source name, then line) also holds, with the file it duplicates. A view, so that it is
+    always in step with `raw.document_sources` (a removed or edited copy leaves it at once)."""
+    con.execute(
+        f"""
+        create or replace view {DUPLICATES_VIEW} as
+        with ranked as (
+            select
+                source_name,
+                source_line,
+                document_id,
+                first_value(source_name) over holders as duplicate_of,
+                first_value(source_line) over holders as duplicate_of_line,
+                row_number() over holders as copy_number,
+                recorded_at
+            from {table_ref('document_sources')}
+            window holders as (
+                partition by document_id order by source_name, source_line nulls first
+            )
+        )
+        select * exclude (copy_number) from ranked where copy_number > 1
+        """
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -270,9 +332,9 @@ class IngestLanding:
     new_documents: int  # document ids the warehouse did not hold before
     updated_documents: int  # re-landed ids (file changed) whose text also changed
     kept_documents: int  # re-landed ids whose text did not change: extraction kept
-    removed_documents: int  # ids gone with their file's new version, or pruned
-    errors: int  # error rows landed for the files read (duplicates included)
-    duplicates: int
+    removed_documents: int  # ids no file holds any more (gone with a file's new version, or pruned)
+    errors: int  # error rows landed for the files read
+    duplicates: int  # records of the files read that hold a document another record also holds
 
 
 def _content_key(alias: str) -> str:
@@ -284,6 +346,37 @@ def _content_key(alias: str) -> str:
     )
 
 
+# The reason ingest gives for a file it could not open (orchestration.ingest.files).
+UNREADABLE_PREFIX = "cannot read file"
+
+
+def files_to_reread(
+    con: duckdb.DuckDBPyConnection, affected: Sequence[str], present: Sequence[str]
+) -> list[str]:
+    """Unchanged files (among `present`) that must be read again because a document they hold
+    was landed from one of the `affected` files (changed or pruned): the surviving copy then
+    becomes the document's row, with its own title, outlet and date."""
+    if not affected:
+        return []
+    frames = {
+        "affected_names": pl.DataFrame({"source_name": list(affected)}, schema={"source_name": pl.String}),
+        "present_names": pl.DataFrame({"source_name": list(present)}, schema={"source_name": pl.String}),
+    }
+    with registered(con, **frames):
+        rows = con.execute(
+            f"""
+            select distinct s.source_name
+            from {table_ref('document_sources')} as s
+            join {table_ref('documents')} as d using (document_id)
+            where d.source_name in (select source_name from affected_names)
+              and s.source_name not in (select source_name from affected_names)
+              and s.source_name in (select source_name from present_names)
+            order by 1
+            """
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def land_ingest(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -293,156 +386,221 @@ def land_ingest(
     errors: pl.DataFrame,
     pruned_files: Sequence[str],
     now: dt.datetime,
+    duplicates: pl.DataFrame | None = None,
 ) -> IngestLanding:
     """Replace, in one transaction, everything the warehouse holds for the files just read
-    (and remove what it holds for pruned files)."""
+    (and remove what it holds for pruned files).
+
+    `documents` are the records read (several may carry one document id); `duplicates`
+    (source_name, source_line, document_id) are further records that ingest found to hold a
+    document already among `documents`. Every record lands in `raw.document_sources`; a
+    document's row in `raw.documents` is its first copy (by source name, then line), and it
+    is removed only when no record holds it any more.
+    """
     documents = schemas.conform(documents, schemas.DOCUMENTS)
     errors = schemas.conform(errors, schemas.INGEST_ERRORS)
-
-    # One row per document id within the batch: the first copy (by file, then line) wins.
-    documents = documents.sort(["source_name", "source_line"], nulls_last=False).with_row_index(
-        "batch_row"
+    holders = pl.concat(
+        [
+            schemas.conform(documents, schemas.DOCUMENT_SOURCES),
+            schemas.conform(
+                duplicates if duplicates is not None else schemas.empty(schemas.DOCUMENT_SOURCES),
+                schemas.DOCUMENT_SOURCES,
+            ),
+        ]
+    ).unique(maintain_order=True)
+    # One row per document id within the batch: the first copy (by file, then line).
+    first_copies = documents.sort(["source_name", "source_line"], nulls_last=False).unique(
+        subset="document_id", keep="first", maintain_order=True
     )
-    first_copy = documents.unique(subset="document_id", keep="first", maintain_order=True)
-    batch_duplicates = documents.join(first_copy.select("batch_row"), on="batch_row", how="anti").join(
-        first_copy.select("document_id", pl.col("source_name").alias("kept_source")), on="document_id"
-    )
-    first_copy = first_copy.drop("batch_row")
-
     affected = pl.DataFrame(
         {"source_name": sorted(set(read_files) | set(pruned_files))}, schema={"source_name": pl.String}
     )
-    read_listing = scanned.filter(pl.col("source_name").is_in(list(read_files)))
-
-    docs_ref, errors_ref, files_ref = (
-        table_ref("documents"),
-        table_ref("ingest_errors"),
-        table_ref("source_files"),
+    per_file = (
+        scanned.filter(pl.col("source_name").is_in(list(read_files)))
+        .select("source_name", "size_bytes", "fingerprint")
+        .join(holders.group_by("source_name").len("n_documents"), on="source_name", how="left")
+        .join(errors.group_by("source_name").len("n_errors"), on="source_name", how="left")
+        .with_columns(pl.col("n_documents", "n_errors").fill_null(0).cast(pl.Int32))
     )
-    with transaction(con), registered(
-        con, incoming_documents=first_copy, affected_files=affected
-    ):
-        # Copies of documents the warehouse holds from a file we are not replacing.
-        warehouse_duplicates = query_frame(
-            con,
-            f"""
-            select i.source_name, i.source_line, i.document_id, d.source_name as kept_source
-            from incoming_documents as i
-            join {docs_ref} as d using (document_id)
-            where d.source_name not in (select source_name from affected_files)
-            """
-        )
-        duplicates = pl.concat(
-            [
-                batch_duplicates.select("source_name", "source_line", "document_id", "kept_source"),
-                warehouse_duplicates,
-            ],
-            how="vertical_relaxed",
-        )
-        landed = first_copy.join(
-            warehouse_duplicates.select("document_id"), on="document_id", how="anti"
-        )
-        duplicate_errors = duplicates.select(
-            "source_name",
-            pl.col("source_line").cast(pl.Int32),
-            pl.format("duplicate of document {} already landed from {}", "document_id", "kept_source")
-            .alias("reason"),
-        )
-        all_errors = schemas.conform(
-            pl.concat([errors, duplicate_errors], how="vertical_relaxed"), schemas.INGEST_ERRORS
-        )
-        per_file = (
-            read_listing.select("source_name", "size_bytes", "fingerprint")
-            .join(landed.group_by("source_name").len("n_documents"), on="source_name", how="left")
-            .join(all_errors.group_by("source_name").len("n_errors"), on="source_name", how="left")
-            .with_columns(pl.col("n_documents", "n_errors").fill_null(0).cast(pl.Int32))
-        )
-
-        with registered(con, landed_documents=landed, new_errors=all_errors, read_listing=per_file):
-            con.execute(
-                f"""
-                create or replace temp table previous_documents as
-                select
-                    document_id, ingested_at, extractor_version, extracted_at,
-                    {_content_key("d")} as content_key
-                from {docs_ref} as d
-                where source_name in (select source_name from affected_files)
-                """
-            )
-            con.execute(
-                f"""
-                create or replace temp table landing_documents as
-                select
-                    l.*,
-                    coalesce(p.ingested_at, ?) as ingested_at,
-                    case when p.content_key = {_content_key("l")} then p.extractor_version end
-                        as extractor_version,
-                    case when p.content_key = {_content_key("l")} then p.extracted_at end
-                        as extracted_at,
-                    p.document_id is not null as was_present,
-                    p.content_key = {_content_key("l")} as text_unchanged
-                from landed_documents as l
-                left join previous_documents as p using (document_id)
-                """,
-                [now],
-            )
-            # Extracted rows of documents that are gone or whose text changed.
-            con.execute(
-                """
-                create or replace temp table stale_documents as
-                select document_id from previous_documents
-                except
-                select document_id from landing_documents where text_unchanged
-                """
-            )
-            for table in schemas.EXTRACTED_TABLES:
-                con.execute(
-                    f"delete from {table_ref(table)} "
-                    "where document_id in (select document_id from stale_documents)"
-                )
-            con.execute(
-                f"delete from {docs_ref} where source_name in (select source_name from affected_files)"
-            )
-            con.execute(
-                f"insert into {docs_ref} by name "
-                "select * exclude (was_present, text_unchanged) from landing_documents"
-            )
-            con.execute(
-                f"delete from {errors_ref} where source_name in (select source_name from affected_files)"
-            )
-            con.execute(
-                f"insert into {errors_ref} by name select *, ? as recorded_at from new_errors", [now]
-            )
-            con.execute(
-                f"delete from {files_ref} where source_name in (select source_name from affected_files)"
-            )
-            con.execute(
-                f"insert into {files_ref} by name select *, ? as ingested_at from read_listing", [now]
-            )
-            counts = con.execute(
-                """
-                select
-                    count(*) filter (where not was_present),
-                    count(*) filter (where was_present and not text_unchanged),
-                    count(*) filter (where text_unchanged),
-                    (select count(*) from previous_documents
-                      where document_id not in (select document_id from landing_documents))
-                from landing_documents
-                """
-            ).fetchall()[0]
-            for temp in ("previous_documents", "landing_documents", "stale_documents"):
-                con.execute(f"drop table {temp}")
-            if affected.height:
-                note_raw_changed(con)
-
+    # A file that could not be opened this time (permission, I/O) still holds what it held:
+    # its copies stay recorded until it can be read again (or is pruned).
+    unreadable = errors.filter(
+        pl.col("source_line").is_null() & pl.col("reason").str.starts_with(UNREADABLE_PREFIX)
+    ).select("source_name").unique()
+    frames = {
+        "unreadable_files": unreadable,
+        "incoming_documents": first_copies,
+        "incoming_holders": holders,
+        "affected_files": affected,
+        "new_errors": errors,
+        "read_listing": per_file,
+    }
+    with transaction(con), registered(con, **frames):
+        _replace_holders(con, now)
+        counts = _replace_documents(con, now)
+        _replace_file_rows(con, now)
+        n_duplicates = con.execute(
+            f"select count(*) from {DUPLICATES_VIEW} "
+            "where source_name in (select source_name from affected_files)"
+        ).fetchall()[0][0]
+        if affected.height:
+            note_raw_changed(con)
     return IngestLanding(
         new_documents=counts[0],
         updated_documents=counts[1],
         kept_documents=counts[2],
         removed_documents=counts[3],
-        errors=all_errors.height,
-        duplicates=duplicates.height,
+        errors=errors.height,
+        duplicates=n_duplicates,
     )
+
+
+def _replace_holders(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> None:
+    """Swap the affected files' rows of raw.document_sources, remembering which documents
+    they touched (held before or hold now) in the temp table `touched_documents`."""
+    sources_ref, docs_ref = table_ref("document_sources"), table_ref("documents")
+    con.execute(
+        f"""
+        create or replace temp table touched_documents as
+        select document_id from {sources_ref}
+        where source_name in (select source_name from affected_files)
+        union
+        select document_id from {docs_ref}
+        where source_name in (select source_name from affected_files)
+        union
+        select document_id from incoming_holders
+        """
+    )
+    con.execute(
+        f"""
+        delete from {sources_ref}
+        where source_name in (select source_name from affected_files)
+          and source_name not in (select source_name from unreadable_files)
+        """
+    )
+    con.execute(f"insert into {sources_ref} by name select *, ? as recorded_at from incoming_holders", [now])
+
+
+def _replace_documents(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> tuple[int, int, int, int]:
+    """Bring raw.documents (and the extracted tables) in step with raw.document_sources for
+    the touched documents. Returns (new, updated, kept, removed) counts."""
+    docs_ref, sources_ref = table_ref("documents"), table_ref("document_sources")
+    # The first remaining copy of each touched document (none: no file holds it any more).
+    con.execute(
+        f"""
+        create or replace temp table primary_copies as
+        select document_id, source_name, source_line from (
+            select *, row_number() over (
+                partition by document_id order by source_name, source_line nulls first
+            ) as copy_number
+            from {sources_ref}
+            where document_id in (select document_id from touched_documents)
+        )
+        where copy_number = 1
+        """
+    )
+    con.execute(
+        f"""
+        create or replace temp table previous_documents as
+        select
+            document_id, source_name, source_line, ingested_at, extractor_version, extracted_at,
+            {_content_key("d")} as content_key
+        from {docs_ref} as d
+        where document_id in (select document_id from touched_documents)
+        """
+    )
+    # A document's row is re-landed from the copy just read when that copy is its first
+    # one (or the warehouse had no row for it); else its row stays, pointed at its first copy.
+    con.execute(
+        f"""
+        create or replace temp table landing_documents as
+        select
+            l.*,
+            coalesce(p.ingested_at, ?) as ingested_at,
+            case when p.content_key = {_content_key("l")} then p.extractor_version end
+                as extractor_version,
+            case when p.content_key = {_content_key("l")} then p.extracted_at end
+                as extracted_at,
+            p.document_id is not null as was_present,
+            coalesce(p.content_key = {_content_key("l")}, false) as text_unchanged
+        from incoming_documents as l
+        join primary_copies as c using (document_id)
+        left join previous_documents as p using (document_id)
+        where (l.source_name = c.source_name and l.source_line is not distinct from c.source_line)
+            or p.document_id is null
+        """,
+        [now],
+    )
+    con.execute(
+        """
+        create or replace temp table gone_documents as
+        select document_id from previous_documents
+        where document_id not in (select document_id from primary_copies)
+        """
+    )
+    # Extracted rows of documents that are gone or whose text changed.
+    con.execute(
+        """
+        create or replace temp table stale_documents as
+        select document_id from gone_documents
+        union
+        select document_id from landing_documents where was_present and not text_unchanged
+        """
+    )
+    for table in schemas.EXTRACTED_TABLES:
+        con.execute(
+            f"delete from {table_ref(table)} "
+            "where document_id in (select document_id from stale_documents)"
+        )
+    con.execute(
+        f"""
+        delete from {docs_ref}
+        where document_id in (select document_id from gone_documents)
+           or document_id in (select document_id from landing_documents)
+        """
+    )
+    con.execute(
+        f"insert into {docs_ref} by name "
+        "select * exclude (was_present, text_unchanged) from landing_documents"
+    )
+    # Documents kept as they were whose first copy is now another record.
+    con.execute(
+        f"""
+        update {docs_ref} as d
+        set source_name = c.source_name, source_line = c.source_line
+        from primary_copies as c
+        where d.document_id = c.document_id
+          and (d.source_name <> c.source_name or d.source_line is distinct from c.source_line)
+        """
+    )
+    counts = con.execute(
+        """
+        select
+            count(*) filter (where not was_present),
+            count(*) filter (where was_present and not text_unchanged),
+            count(*) filter (where text_unchanged),
+            (select count(*) from gone_documents)
+        from landing_documents
+        """
+    ).fetchall()[0]
+    for temp in (
+        "touched_documents", "primary_copies", "previous_documents", "landing_documents",
+        "gone_documents", "stale_documents",
+    ):
+        con.execute(f"drop table {temp}")
+    return counts
+
+
+def _replace_file_rows(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> None:
+    """Swap the affected files' rows of raw.ingest_errors and raw.source_files."""
+    for table, insert in (
+        ("ingest_errors", "select *, ? as recorded_at from new_errors"),
+        ("source_files", "select *, ? as ingested_at from read_listing"),
+    ):
+        con.execute(
+            f"delete from {table_ref(table)} where source_name in (select source_name from affected_files)"
+        )
+        con.execute(f"insert into {table_ref(table)} by name {insert}", [now])
 
 
 def documents_pending_extraction(con: duckdb.DuckDBPyConnection, extractor_version: str) -> list[str]:

@@ -310,3 +310,65 @@ def _fsync_directory(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# --------------------------------------------------------------------------------------
+# A damaged published file (truncated, overwritten, not DuckDB at all): set aside, never
+# deleted, so that the run rebuilds the warehouse from the source folder.
+
+DAMAGED_INFIX = ".damaged-"
+# DuckDB's file opens with three 4 KiB headers, then `total_blocks` blocks.
+DUCKDB_HEADER_BYTES = 3 * 4096
+
+
+@dataclass(frozen=True)
+class DamagedWarehouse:
+    """A published file that could not serve as the start of a run, and where it now is."""
+
+    kept_at: Path
+    problem: str
+
+    def message(self, published: Path) -> str:
+        return (
+            f"the published warehouse {published} is damaged ({self.problem}); it was kept "
+            f"aside as {self.kept_at} and this run rebuilds the warehouse from the source folder"
+        )
+
+
+def find_damage(database: Path) -> str | None:
+    """What is wrong with a DuckDB file, or None when it opens, is long enough for the blocks
+    its header says are in use, and every table can be counted (cheap: no table's data is
+    read, so a file cut short within its last blocks can pass; the run then fails reading
+    them and leaves the published file as it was)."""
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            _, _, block_size, _, used_blocks, *_ = con.execute("pragma database_size").fetchall()[0]
+            # Free blocks at the end may be cut off by DuckDB itself; used ones never are.
+            expected = DUCKDB_HEADER_BYTES + block_size * used_blocks
+            actual = database.stat().st_size
+            if actual < expected:
+                return f"truncated: {actual:,} bytes, fewer than the {expected:,} its blocks in use need"
+            tables = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+            for schema, table in tables:  # names from DuckDB's own catalog, quoted
+                con.execute(f'select count(*) from "{_quoted(schema)}"."{_quoted(table)}"').fetchall()
+    except duckdb.Error as error:
+        return f"DuckDB cannot read it: {error}"
+    return None
+
+
+def _quoted(name: str) -> str:
+    return name.replace('"', '""')
+
+
+def set_aside_if_damaged(paths: WarehousePaths, now: str) -> DamagedWarehouse | None:
+    """Check the working copy just made from the published file; when it is damaged, drop the
+    copy and rename the published file to `<name>.damaged-<now>` (kept for inspection), so the
+    run starts from an empty database. `now` is a timestamp for the name (e.g. 20261207T1402Z)."""
+    problem = find_damage(paths.working_copy)
+    if problem is None:
+        return None
+    discard_working_copy(paths)
+    kept_at = paths.published.with_name(f"{paths.published.name}{DAMAGED_INFIX}{now}")
+    os.replace(paths.published, kept_at)
+    _fsync_directory(paths.directory)
+    return DamagedWarehouse(kept_at=kept_at, problem=problem)

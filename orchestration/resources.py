@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +23,7 @@ from orchestration.publish import (
     prepare_working_copy,
     publish_working_copy,
     rotate_snapshots,
+    set_aside_if_damaged,
 )
 
 DEFAULT_SOURCE_DIR = "seeds"
@@ -28,6 +31,17 @@ DEFAULT_WAREHOUSE = "warehouse/attache.duckdb"
 SOURCE_DIR_ENV = "ATTACHE_SOURCE_DIR"
 WAREHOUSE_ENV = "ATTACHE_WAREHOUSE"
 DBT_DATABASE_ENV = "ATTACHE_DBT_DATABASE"
+
+
+def _timestamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def _warn(context: dg.InitResourceContext, message: str) -> None:
+    """On stderr whatever the logging (the refresh's summary is on stdout), and in the run's log."""
+    print(f"attache: {message}", file=sys.stderr)
+    if context.log:
+        context.log.warning(message)
 
 
 def default_source_dir() -> Path:
@@ -89,9 +103,13 @@ class WarehouseResource(dg.ConfigurableResource):
         lock.acquire()
         try:
             copied = prepare_working_copy(paths)
+            damaged = set_aside_if_damaged(paths, _timestamp()) if copied else None
         except BaseException:
             lock.release()
             raise
+        if damaged is not None:
+            copied = False
+            _warn(context, damaged.message(paths.published))
         self._lock = lock
         self._published = False
         self._nothing_to_publish = False

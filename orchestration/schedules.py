@@ -7,7 +7,9 @@ They run under `attache ui` (dagster dev runs the daemon). Runs queue one at a t
 
 
 import hashlib
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -56,6 +58,36 @@ def source_listing_digest(source_dir: Path) -> str:
     return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class SensorCursor:
+    """The folder digest last seen and how many changes the sensor has seen.
+
+    The run key is the change number with the digest: Dagster starts a run only for a run
+    key it has not seen, so a folder that returns to an earlier state (a file removed and
+    put back) must not reuse the key of the earlier run.
+    """
+
+    digest: str | None = None
+    change: int = 0
+
+    @classmethod
+    def parse(cls, cursor: str | None) -> "SensorCursor":
+        if not cursor:
+            return cls()
+        try:
+            data = json.loads(cursor)
+            return cls(digest=str(data["digest"]), change=int(data["change"]))
+        except (ValueError, KeyError, TypeError):  # a cursor from before: the bare digest
+            return cls(digest=cursor, change=0)
+
+    def dump(self) -> str:
+        return json.dumps({"digest": self.digest, "change": self.change})
+
+    @property
+    def run_key(self) -> str:
+        return f"{self.change}:{self.digest}"
+
+
 @dg.sensor(
     job=refresh_job,
     minimum_interval_seconds=30,
@@ -67,10 +99,12 @@ def source_folder_sensor(context: dg.SensorEvaluationContext, source: SourceFold
     if not source_dir.is_dir():
         return dg.SkipReason(f"source folder {source_dir} does not exist")
     digest = source_listing_digest(source_dir)
-    if digest == context.cursor:
+    previous = SensorCursor.parse(context.cursor)
+    if digest == previous.digest:
         return dg.SkipReason(f"no change in {source_dir}")
-    context.update_cursor(digest)
-    return dg.RunRequest(run_key=digest, tags={"attache/trigger": "source_folder_sensor"})
+    cursor = SensorCursor(digest=digest, change=previous.change + 1)
+    context.update_cursor(cursor.dump())
+    return dg.RunRequest(run_key=cursor.run_key, tags={"attache/trigger": "source_folder_sensor"})
 
 
 fetch_job = dg.define_asset_job(

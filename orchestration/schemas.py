@@ -36,6 +36,14 @@ INGEST_ERRORS = {
     "reason": pl.String,
 }
 
+# One row per record (a .txt file, or a line of a bulk file) that holds a document: every
+# copy of an article is recorded, so a document is pruned only when no file holds it.
+DOCUMENT_SOURCES = {
+    "source_name": pl.String,
+    "source_line": pl.Int32,  # NULL for .txt
+    "document_id": pl.String,
+}
+
 SENTENCES = {
     "document_id": pl.String,
     "sentence_index": pl.Int32,
@@ -151,4 +159,5 @@ FEED_CURSORS = {
 #   raw.documents:       ingested_at TIMESTAMP, extractor_version VARCHAR (version it was extracted with)
 #   raw.source_files:    ingested_at TIMESTAMP, n_documents INTEGER, n_errors INTEGER
 #   raw.ingest_errors:   recorded_at TIMESTAMP
+#   raw.document_sources: recorded_at TIMESTAMP
 #   extracted tables:    extractor_version VARCHAR

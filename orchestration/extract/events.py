@@ -57,6 +57,7 @@ from orchestration.extract.patterns import (
     VISIT_LEVELS,
 )
 from orchestration.extract.text import any_of, drop_overlaps, locate, materialise
+from orchestration.keys import key_expr
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "char_end", "sentence"]
 CAMEO = {"phone_call": "041", "visit": "042", "summit": "044", "meeting": "044", "talks": "046", "agreement_signing": "057"}
@@ -766,13 +767,10 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame, heads_of_s
         )
         .with_columns(pl.coalesce("end_date", "start_date").alias("end_date"))
         .with_columns(
-            pl.concat_str(
+            key_expr(  # orchestration/keys.py
                 "document_id", "event_type", pl.col("participants").list.join(","), "start_date", "char_start",
-                "modality", pl.col("organisation_id"), separator="|", ignore_nulls=True,
-            )
-            .hash()
-            .cast(pl.String)
-            .alias("mention_id"),
+                "modality", "organisation_id",
+            ).alias("mention_id"),
             pl.col("participants").alias("participant_countries"),
             pl.col("event_type").replace_strict(CAMEO, default=None).alias("cameo_code"),
             (

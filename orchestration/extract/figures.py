@@ -40,6 +40,7 @@ from orchestration.extract.patterns import (
     TRADE,
 )
 from orchestration.extract.text import drop_overlaps, locate, materialise, next_in_sentence, previous_in_sentence
+from orchestration.keys import key_expr
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
 
@@ -356,7 +357,8 @@ def extract_figures(
             (pl.col("char_start") + pl.col("match_start")).cast(pl.Int32).alias("_abs_start"),
         )
         .with_columns(
-            pl.concat_str("document_id", "_abs_start", "unit", "value", separator="|").hash().cast(pl.String).alias("figure_id"),
+            # orchestration/keys.py; the value as whole thousandths (a float's text is not stable).
+            key_expr("document_id", "_abs_start", "unit", (pl.col("value") * 1000).round().cast(pl.Int64, strict=False)).alias("figure_id"),
             pl.col("sentence").alias("evidence"),
             pl.lit("occurred").alias("modality"),
             pl.concat_str(pl.lit("figure"), "_amount_rule", "_metric_cue", "metric", separator=".").alias("rule_id"),

@@ -154,9 +154,40 @@ def test_duplicate_articles_land_once_and_are_reported(con):
     )
     assert result.duplicates == 2
     assert rows(con, "select document_id, source_name from raw.documents order by 1") == [("d1", "a.txt"), ("d2", "bulk.jsonl")]
-    reasons = rows(con, "select source_name, source_line, reason from raw.ingest_errors order by 1, 2")
-    assert [(s, line) for s, line, _ in reasons] == [("bulk.jsonl", 2), ("copy.txt", None)]
-    assert all(reason.startswith("duplicate of document") for _, _, reason in reasons)
+    # Every copy is recorded; raw.duplicates names the copy each one duplicates.
+    assert rows(con, "select source_name, source_line, document_id from raw.document_sources order by 1, 2") == [
+        ("a.txt", None, "d1"),
+        ("bulk.jsonl", 1, "d2"),
+        ("bulk.jsonl", 2, "d2"),
+        ("copy.txt", None, "d1"),
+    ]
+    assert rows(con, "select source_name, source_line, duplicate_of, duplicate_of_line from raw.duplicates order by 1") == [
+        ("bulk.jsonl", 2, "bulk.jsonl", 1),
+        ("copy.txt", None, "a.txt", None),
+    ]
+    assert rows(con, "select count(*) from raw.ingest_errors") == [(0,)]
+
+
+def test_pruning_one_copy_keeps_the_document_held_by_the_other(con):
+    land(con, listing(("a.txt", "1"), ("b.txt", "1")), ["a.txt", "b.txt"], docs(("d1", "a.txt", None, "одно"), ("d1", "b.txt", None, "одно")))
+    landing.replace_extracted(con, ["d1"], extracted_for(["d1"]), "v1")
+    result = land(con, listing(("b.txt", "1")), [], docs(), pruned=["a.txt"], now=T1)
+    assert result.removed_documents == 0
+    # The row now points at the copy that is left, and keeps its extraction.
+    assert rows(con, "select document_id, source_name, extractor_version from raw.documents") == [("d1", "b.txt", "v1")]
+    assert rows(con, "select document_id from raw.sentences") == [("d1",)]
+    assert rows(con, "select count(*) from raw.duplicates") == [(0,)]
+    result = land(con, listing(), [], docs(), pruned=["b.txt"], now=T1)
+    assert result.removed_documents == 1
+    assert rows(con, "select count(*) from raw.documents union all select count(*) from raw.sentences") == [(0,), (0,)]
+
+
+def test_editing_the_landed_copy_keeps_the_document_of_the_other(con):
+    land(con, listing(("a.txt", "1"), ("b.txt", "1")), ["a.txt", "b.txt"], docs(("d1", "a.txt", None, "одно"), ("d1", "b.txt", None, "одно")))
+    result = land(con, listing(("a.txt", "2"), ("b.txt", "1")), ["a.txt"], docs(("d2", "a.txt", None, "другое")), now=T1)
+    assert (result.new_documents, result.removed_documents) == (1, 0)
+    assert rows(con, "select document_id, source_name from raw.documents order by 1") == [("d1", "b.txt"), ("d2", "a.txt")]
+    assert landing.files_to_reread(con, ["b.txt"], ["a.txt"]) == []
 
 
 def test_prune_removes_documents_extraction_and_file_row(con):
@@ -188,3 +219,43 @@ def test_replace_extracted_rolls_back_when_a_frame_is_missing(con):
         landing.replace_extracted(con, ["d1"], partial, "v2")
     assert rows(con, "select extractor_version from raw.documents") == [("v1",)]
     assert rows(con, "select count(*) from raw.sentences") == [(1,)]
+
+
+def test_a_file_that_cannot_be_opened_keeps_its_documents_until_it_can(con):
+    land(con, listing(("a.txt", "1")), ["a.txt"], docs(("d1", "a.txt", None, "одно")))
+    locked = errors(("a.txt", "cannot read file: permission denied"))
+    land(con, listing(("a.txt", "locked")), ["a.txt"], docs(), locked, now=T1)
+    assert rows(con, "select document_id, source_name from raw.documents") == [("d1", "a.txt")]
+    assert rows(con, "select reason from raw.ingest_errors") == [("cannot read file: permission denied",)]
+    # Readable again, with other text: the file's copies are replaced as for any change.
+    land(con, listing(("a.txt", "2")), ["a.txt"], docs(("d2", "a.txt", None, "другое")), now=T1)
+    assert rows(con, "select document_id from raw.documents") == [("d2",)]
+    assert rows(con, "select count(*) from raw.ingest_errors") == [(0,)]
+
+
+def test_unchanged_copies_of_a_changed_landed_copy_are_read_again(con):
+    land(con, listing(("a.txt", "1"), ("b.txt", "1")), ["a.txt", "b.txt"], docs(("d1", "a.txt", None, "одно"), ("d1", "b.txt", None, "одно")))
+    assert landing.files_to_reread(con, ["a.txt"], ["b.txt"]) == ["b.txt"]
+    assert landing.files_to_reread(con, ["a.txt"], []) == []  # b.txt left the folder
+    assert landing.files_to_reread(con, ["b.txt"], ["a.txt"]) == []  # a.txt's copy is the row
+
+
+def test_a_warehouse_from_before_document_sources_is_brought_over(con):
+    land(con, listing(("a.txt", "1")), ["a.txt"], docs(("d1", "a.txt", None, "одно")))
+    con.execute("drop view raw.duplicates")
+    con.execute("drop table raw.document_sources")
+    con.execute(
+        "insert into raw.ingest_errors values "
+        "('copy.txt', null, 'duplicate of document d1 already landed from a.txt', ?), "
+        "('gone.txt', null, 'duplicate of document d9 already landed from x.txt', ?)",
+        [T0, T0],
+    )
+    landing.ensure_raw_tables(con)
+    assert rows(con, "select source_name, document_id from raw.document_sources order by 1") == [
+        ("a.txt", "d1"),
+        ("copy.txt", "d1"),
+    ]
+    assert rows(con, "select count(*) from raw.ingest_errors") == [(0,)]
+    # Pruning the landed copy now keeps the document: copy.txt holds it.
+    land(con, listing(("copy.txt", "1")), [], docs(), pruned=["a.txt"], now=T1)
+    assert rows(con, "select document_id, source_name from raw.documents") == [("d1", "copy.txt")]

@@ -141,17 +141,11 @@ final as (
         -- still undated are merged only within their own document.
         case
             when is_occurred
-                then md5(
-                    concat_ws(
-                        '|',
-                        coalesce(event_type, ''),
-                        participants_key,
-                        coalesce(
-                            cast(event_start_date as varchar),
-                            'undated:' || document_id
-                        )
-                    )
-                )
+                then {{ stable_key([
+                    'event_type',
+                    'participants_key',
+                    "coalesce(cast(event_start_date as varchar), 'undated:' || document_id)",
+                ]) }}
         end as event_id
 
     from merge_keys

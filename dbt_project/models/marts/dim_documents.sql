@@ -24,6 +24,25 @@ entity_mentions as (
 
 ),
 
+document_sources as (
+
+    select * from {{ ref('stg_raw__document_sources') }}
+
+),
+
+source_lists as (
+
+    -- Every file that holds the document (a duplicate's file too), sorted and distinct.
+    select
+        document_id,
+        list_sort(list(distinct source_name)) as source_names,
+        count(*) as n_copies
+
+    from document_sources
+    group by document_id
+
+),
+
 event_counts as (
 
     select
@@ -63,6 +82,8 @@ final as (
     select
         documents.document_id,
         documents.source_name,
+        coalesce(source_lists.source_names, [documents.source_name]) as source_names,
+        coalesce(source_lists.n_copies, 1) as n_copies,
         documents.source_line,
         documents.title,
         documents.url,
@@ -88,6 +109,9 @@ final as (
 
     left join entity_counts
         on documents.document_id = entity_counts.document_id
+
+    left join source_lists
+        on documents.document_id = source_lists.document_id
 
 )
 

@@ -14,17 +14,14 @@ keyed_figures as (
         -- figure about three or more countries is kept apart by its full country set.
         countries[1] as country_a,
         countries[2] as country_b,
-        md5(
-            concat_ws(
-                '|',
-                coalesce(array_to_string(countries, ','), ''),
-                coalesce(source_country, ''),
-                coalesce(target_country, ''),
-                coalesce(metric, ''),
-                coalesce(cast(reference_year as varchar), ''),
-                coalesce(unit, '')
-            )
-        ) as figure_group_id
+        {{ stable_key([
+            "array_to_string(countries, ',')",
+            'source_country',
+            'target_country',
+            'metric',
+            'reference_year',
+            'unit',
+        ]) }} as figure_group_id
 
     from figure_mentions
 

@@ -10,16 +10,13 @@ renamed as (
 
     select
         -- Surrogate key: one entity recognised at one span of one document.
-        md5(
-            concat_ws(
-                '|',
-                document_id,
-                cast(char_start as varchar),
-                cast(char_end as varchar),
-                entity_type,
-                entity_id
-            )
-        ) as entity_mention_id,
+        {{ stable_key([
+            'document_id',
+            'char_start',
+            'char_end',
+            'entity_type',
+            'entity_id',
+        ]) }} as entity_mention_id,
         document_id,
         cast(sentence_index as integer) as sentence_index,
         lower(trim(entity_type)) as entity_type,
