@@ -227,6 +227,7 @@ def period_info(ctx: Context, path: str) -> dict:
         "all_time": ctx.chosen.all_time,
         "label": fmt_period(applied.start, applied.end),
         "months": s.DEFAULT_MONTHS,
+        "what": "in which figures were reported" if path == "/figures" else "that hold events",
         "all_time_href": link(path, ctx.chosen, period="all", **{"from": None, "to": None}),
         "recent_href": link(path, ctx.chosen, period=None),
     }
@@ -525,6 +526,7 @@ def figures_view(ctx: Context) -> tuple[str, dict]:
         "described": describe(ctx, with_type=False, with_metric=True),
         "metrics": list(metrics.values()),
         "count": count,
+        "period": period_info(ctx, "/figures"),
         "hidden_other": q.hidden_other_figures(ctx.con, f),
         "other_href": link("/figures", ctx.chosen, metric="other"),
         "all_href": "/figures?period=all",
@@ -641,7 +643,9 @@ def render(path: str, params: dict[str, list[str]], warehouse: Warehouse) -> Res
     where = {"view": view, "warehouse_path": warehouse.path}
     try:
         with warehouse.connect() as (con, info):
-            ctx = Context(con, s.resolve(con, q.parse_filters(params)), info, q.country_names(con))
+            filters = q.parse_filters(params)
+            scope = s.resolve(con, filters, figures=path == "/figures")
+            ctx = Context(con, scope, info, q.country_names(con))
             summary = q.overview(con)
             if summary["n_documents"] == 0:
                 message = Markup(

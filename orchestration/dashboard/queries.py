@@ -606,7 +606,7 @@ _FIGURE_GROUP_KEY = """
 
 def _figure_group_where(filters: Filters) -> Where:
     """investment_figures groups matching the filters: country and counterpart among the
-    figure's countries, period by reference year (else by report date), and metric `other`
+    figure's countries, period by reference year or report date, and metric `other`
     (the catch-all of figures no rule could name) only when asked for by name."""
     where = Where()
     if filters.country:
@@ -617,11 +617,15 @@ def _figure_group_where(filters: Filters) -> Where:
         where.add("metric = ?", filters.metric)
     else:
         where.add("metric != 'other'")
-    year = "coalesce(reference_year, year(last_reported_at))"
-    if filters.start:
-        where.add(f"{year} >= ?", filters.start.year)
-    if filters.end:
-        where.add(f"{year} <= ?", filters.end.year)
+    if filters.start or filters.end:
+        # In the period: referring to one of its years, or reported during it.
+        first = filters.start or dt.date(1, 1, 1)
+        last_year = filters.end.year if filters.end else 9999
+        after = filters.end_exclusive or dt.date(9999, 1, 1)
+        where.add(
+            "(reference_year between ? and ? or (last_reported_at >= ? and last_reported_at < ?))",
+            first.year, last_year, first, after,
+        )  # fmt: skip
     return where
 
 

@@ -1,8 +1,8 @@
 """What a page shows when the analyst has not said: the defaults that make a real
 warehouse show signal, and what this warehouse can be filtered by.
 
-- Period: the DEFAULT_MONTHS most recent months that hold events, so that years mentioned
-  in passing do not stretch the axis; `period=all` shows every date.
+- Period: the DEFAULT_MONTHS most recent months that hold events (for the figures view: in
+  which figures were reported), so that years mentioned in passing do not stretch the axis; `period=all` shows every date.
 - Suspect dates (queries.SUSPECT_DATE) are left out unless `suspect=include`.
 - Confidence: the measured precision of each row's rule on the development set, when the
   warehouse has it (`marts.rule_quality` and `confidence` on the facts, built by the
@@ -97,8 +97,28 @@ def recent_event_months(
     return (row[0], row[1]) if row and row[1] else None
 
 
-def resolve(con: duckdb.DuckDBPyConnection, chosen: q.Filters) -> Scope:
-    """The filters a page applies: the analyst's, with the defaults filled in."""
+def recent_figure_months(con: duckdb.DuckDBPyConnection, n: int = DEFAULT_MONTHS) -> tuple[dt.date, dt.date] | None:
+    """(first, last) of the n most recent months in which figures were reported."""
+    row = con.execute(
+        """
+        with months as (
+            select distinct cast(date_trunc('month', last_reported_at) as date) as month
+            from marts.investment_figures
+            where last_reported_at is not null and metric != 'other'
+            order by month desc
+            limit ?
+        )
+        select min(month), max(month) from months
+        """,
+        [n],
+    ).fetchone()
+    return (row[0], row[1]) if row and row[1] else None
+
+
+def resolve(con: duckdb.DuckDBPyConnection, chosen: q.Filters, *, figures: bool = False) -> Scope:
+    """The filters a page applies: the analyst's, with the defaults filled in. The figures
+    view takes its default window from the months figures were reported in, the others
+    from the months events took place in."""
     caps = capabilities(con)
     applied = chosen
     if not caps.measured_confidence:
@@ -111,7 +131,7 @@ def resolve(con: duckdb.DuckDBPyConnection, chosen: q.Filters) -> Scope:
         applied = replace(applied, start=None, end=None)
     period_is_default = not chosen.all_time and chosen.start is None and chosen.end is None
     if period_is_default:
-        window = recent_event_months(con, applied)
+        window = recent_figure_months(con) if figures else recent_event_months(con, applied)
         if window is None:
             period_is_default = False
         else:

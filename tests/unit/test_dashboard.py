@@ -455,7 +455,10 @@ def test_figures_group_range_and_evidence(con) -> None:
     assert n_kz == 4  # f1+f2, f3, f4, f5; f6 is metric `other`, hidden
     turnover, _ = q.figures(con, q.Filters(metric="trade_turnover"))
     assert [(g["unit"], g["latest_value"], g["latest_value_usd"]) for g in turnover] == [("CNY", 26e9, 3.6e9)]
-    assert q.figures(con, q.Filters(start=D(2024, 1, 1)))[1] == 2  # by reference year
+    # In a period: referring to one of its years, or reported during it.
+    assert q.figures(con, q.Filters(start=D(2024, 1, 1)))[1] == 4
+    assert q.figures(con, q.Filters(start=D(2024, 4, 1)))[1] == 3  # f5 reported in March
+    assert q.figures(con, q.Filters(end=D(2023, 12, 1)))[1] == 2  # of 2023, reported later
     assert q.figures(con, q.Filters(country="TM")) == ([], 0)
 
 
@@ -583,6 +586,8 @@ def test_default_period_is_the_most_recent_months_that_hold_events(con) -> None:
     # Plausibly dated events fall in Mar, Jun and Jul 2024; 1906 and 2040 do not count.
     assert scope.recent_event_months(con, q.Filters()) == (D(2024, 3, 1), D(2024, 7, 1))
     assert scope.recent_event_months(con, q.Filters(), n=2) == (D(2024, 6, 1), D(2024, 7, 1))
+    figures = scope.resolve(con, q.Filters(), figures=True)  # by the months they were reported
+    assert (figures.applied.start, figures.applied.end) == (D(2024, 3, 1), D(2024, 7, 1))
     default = resolved(con)
     assert default.period_is_default
     assert (default.applied.start, default.applied.end) == (D(2024, 3, 1), D(2024, 7, 1))
