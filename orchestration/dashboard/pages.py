@@ -644,7 +644,7 @@ def render(path: str, params: dict[str, list[str]], warehouse: Warehouse) -> Res
     try:
         with warehouse.connect() as (con, info):
             filters = q.parse_filters(params)
-            scope = s.resolve(con, filters, figures=path == "/figures")
+            scope = s.resolve(con, filters, view=path)
             ctx = Context(con, scope, info, q.country_names(con))
             summary = q.overview(con)
             if summary["n_documents"] == 0:

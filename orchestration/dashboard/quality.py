@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from orchestration.dashboard.queries import _rows
+from orchestration.dashboard.queries import fetch_rows
 
 
 def rules(con: duckdb.DuckDBPyConnection, *, rule_quality: bool, rule_ids: bool) -> list[dict]:
@@ -62,12 +62,12 @@ def rules(con: duckdb.DuckDBPyConnection, *, rule_quality: bool, rule_ids: bool)
                 share_dated, share_with_host, share_named_metric
             from coverage
         """
-    return _rows(con, f"select * from ({sql}) order by row_kind, rows_recorded desc, rule_id")
+    return fetch_rows(con, f"select * from ({sql}) order by row_kind, rows_recorded desc, rule_id")
 
 
 def coverage(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The same shares over all rows: event mentions, canonical events, figure mentions."""
-    return _rows(
+    return fetch_rows(
         con,
         """
         select
@@ -97,7 +97,7 @@ def coverage(con: duckdb.DuckDBPyConnection) -> list[dict]:
 def outlets(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Per outlet: articles, how many have no date, the newest article's date and when the
     last one was ingested, and the events and figures taken from its articles."""
-    return _rows(
+    return fetch_rows(
         con,
         """
         with event_counts as (

@@ -165,7 +165,7 @@ def parse_filters(params: dict[str, list[str]]) -> Filters:
     )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict]:
+def fetch_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict]:
     cursor = con.execute(sql, params or [])
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -216,7 +216,7 @@ def country_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def filter_countries(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Countries offered in the filters: the focus countries first, then every other
     country that takes part in an event, by name."""
-    return _rows(
+    return fetch_rows(
         con,
         """
         with active as (
@@ -237,7 +237,7 @@ def filter_countries(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def overview(con: duckdb.DuckDBPyConnection) -> dict:
     """Counts for the header: what the warehouse holds and how fresh it is."""
-    return _rows(
+    return fetch_rows(
         con,
         """
         select
@@ -281,7 +281,7 @@ SUSPECT_DATE = """coalesce(
     false)"""
 
 
-def _event_where(filters: Filters, *, country: str | None, period: bool = True) -> Where:
+def event_where(filters: Filters, *, country: str | None, period: bool = True) -> Where:
     """fct_events rows matching the filters (participants, type, period by start month,
     plausible dates, measured confidence)."""
     where = Where()
@@ -307,7 +307,7 @@ def _pairs_cte(filters: Filters, country: str | None = None) -> tuple[str, list[
     to each other one, as marts.country_engagement pairs them (a bilateral event gives
     KZ-RU and RU-KZ, a summit of n states n * (n - 1) rows). Computed from fct_events so
     that the confidence filter and the suspect dates apply to it as to every other view."""
-    where = _event_where(filters, country=country).add("start_date is not null")
+    where = event_where(filters, country=country).add("start_date is not null")
     sql = f"""
         pairs as (
             select
@@ -335,12 +335,12 @@ def _pair_where(filters: Filters, country: str) -> Where:
 
 def engagement_totals(con: duckdb.DuckDBPyConnection, filters: Filters, country: str) -> dict:
     """Distinct events of the country (a summit counts once), by type, plus documents signed."""
-    where = _event_where(filters, country=country)
+    where = event_where(filters, country=country)
     type_counts = ",\n".join(
         f"count(*) filter (where event_type = '{event_type}') as {column}"
         for event_type, column in ENGAGEMENT_COLUMNS.items()
     )
-    totals = _rows(
+    totals = fetch_rows(
         con,
         f"""
         select
@@ -369,7 +369,7 @@ def engagement_by_counterpart(con: duckdb.DuckDBPyConnection, filters: Filters, 
         f"count(distinct event_id) filter (where event_type = '{event_type}') as {column}"
         for event_type, column in ENGAGEMENT_COLUMNS.items()
     )
-    return _rows(
+    return fetch_rows(
         con,
         f"""
         with {pairs}
@@ -394,7 +394,7 @@ def engagement_by_month_and_counterpart(
 ) -> list[dict]:
     pairs, pair_params = _pairs_cte(filters, country)
     chosen = _pair_where(filters, country)
-    return _rows(
+    return fetch_rows(
         con,
         f"""
         with {pairs}
@@ -412,8 +412,8 @@ def engagement_by_month_and_type(
     con: duckdb.DuckDBPyConnection, filters: Filters, country: str
 ) -> list[dict]:
     """Distinct events of the country per month and type (undated events have no month)."""
-    where = _event_where(filters, country=country).add("start_date is not null")
-    return _rows(
+    where = event_where(filters, country=country).add("start_date is not null")
+    return fetch_rows(
         con,
         f"""
         select
@@ -434,9 +434,9 @@ def suspect_dates(
 ) -> tuple[list[dict], int]:
     """Events of the filters (whatever their period) whose date is implausible, with the
     sentence and article that gave it. Returns (events, number matching before the limit)."""
-    where = _event_where(replace(filters, include_suspect=True), country=filters.country, period=False)
+    where = event_where(replace(filters, include_suspect=True), country=filters.country, period=False)
     where.add(SUSPECT_DATE)
-    events = _rows(
+    events = fetch_rows(
         con,
         f"""
         with suspect as (
@@ -474,7 +474,7 @@ def central_asia_balance(con: duckdb.DuckDBPyConnection, filters: Filters) -> li
     (events counted once per counterpart, so a summit of six is five contacts for each),
     documents signed, and for 'other' the counterparts behind it."""
     pairs, pair_params = _pairs_cte(replace(filters, counterpart=None))
-    return _rows(
+    return fetch_rows(
         con,
         f"""
         with {pairs},
@@ -514,7 +514,7 @@ def timeline(
 ) -> tuple[list[dict], int]:
     """Canonical events matching the filters, newest first, with every mention's evidence
     and source article. Returns (events, number matching before the limit)."""
-    where = _event_where(filters, country=filters.country)
+    where = event_where(filters, country=filters.country)
     organisation = _column_or_null(con, "fct_events", "organisation_id", "events")
     has_organisations = bool(
         con.execute(
@@ -528,7 +528,7 @@ def timeline(
         if has_organisations
         else "cast(null as varchar)"
     )
-    events = _rows(
+    events = fetch_rows(
         con,
         f"""
         select
@@ -558,7 +558,7 @@ def timeline(
     )
     if not events:
         return [], 0
-    mentions = _rows(
+    mentions = fetch_rows(
         con,
         f"""
         select
@@ -640,7 +640,7 @@ def figures(
     confident = Where()
     if filters.min_confidence is not None:
         confident.add("figures.confidence >= ?", filters.min_confidence)
-    groups = _rows(
+    groups = fetch_rows(
         con,
         f"""
         with matching as (
@@ -668,7 +668,7 @@ def figures(
     )
     if not groups:
         return [], 0
-    mentions = _rows(
+    mentions = fetch_rows(
         con,
         f"""
         with groups as (
@@ -724,7 +724,7 @@ def hidden_other_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> in
 def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
     title = _column_or_null(con, "dim_documents", "title", "documents")
     url = _column_or_null(con, "dim_documents", "url", "documents")
-    rows = _rows(
+    rows = fetch_rows(
         con,
         f"""
         select
@@ -738,7 +738,7 @@ def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
     if not rows:
         return None
     result = rows[0]
-    result["events"] = _rows(
+    result["events"] = fetch_rows(
         con,
         """
         select
@@ -751,7 +751,7 @@ def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
         """,
         [document_id],
     )
-    result["figures"] = _rows(
+    result["figures"] = fetch_rows(
         con,
         """
         select

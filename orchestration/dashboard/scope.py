@@ -1,8 +1,9 @@
 """What a page shows when the analyst has not said: the defaults that make a real
 warehouse show signal, and what this warehouse can be filtered by.
 
-- Period: the DEFAULT_MONTHS most recent months that hold events (for the figures view: in
-  which figures were reported), so that years mentioned in passing do not stretch the axis; `period=all` shows every date.
+- Period: the DEFAULT_MONTHS most recent months that hold events of the view's filters (for
+  the figures view: in which figures were reported), so that years mentioned in passing do
+  not stretch the axis; `period=all` shows every date.
 - Suspect dates (queries.SUSPECT_DATE) are left out unless `suspect=include`.
 - Confidence: the measured precision of each row's rule on the development set, when the
   warehouse has it (`marts.rule_quality` and `confidence` on the facts, built by the
@@ -73,14 +74,19 @@ def capabilities(con: duckdb.DuckDBPyConnection) -> Capabilities:
 
 
 def recent_event_months(
-    con: duckdb.DuckDBPyConnection, filters: q.Filters, n: int = DEFAULT_MONTHS
+    con: duckdb.DuckDBPyConnection,
+    filters: q.Filters,
+    n: int = DEFAULT_MONTHS,
+    *,
+    any_of: tuple[str, ...] = (),
 ) -> tuple[dt.date, dt.date] | None:
-    """(first, last) of the n most recent months that hold a plausibly dated event (of any
-    country, at the filters' confidence), so that every view and country shares one default
-    window, and a few stray late dates do not leave it nearly empty."""
-    where = q.Where().add("start_date is not null").add(f"not {q.SUSPECT_DATE}")
-    if filters.min_confidence is not None:
-        where.add("confidence >= ?", filters.min_confidence)
+    """(first, last) of the n most recent months that hold a plausibly dated event matching
+    the filters but their period (and with a participant among `any_of`, when given): a few
+    stray late dates then do not leave the window nearly empty, and a quiet country's view
+    opens on its own latest events."""
+    where = q.event_where(filters, country=filters.country, period=False).add("start_date is not null")
+    if any_of:
+        where.add("list_has_any(participant_countries, ?)", list(any_of))
     row = con.execute(
         f"""
         with months as (
@@ -115,10 +121,11 @@ def recent_figure_months(con: duckdb.DuckDBPyConnection, n: int = DEFAULT_MONTHS
     return (row[0], row[1]) if row and row[1] else None
 
 
-def resolve(con: duckdb.DuckDBPyConnection, chosen: q.Filters, *, figures: bool = False) -> Scope:
+def resolve(con: duckdb.DuckDBPyConnection, chosen: q.Filters, *, view: str = "/") -> Scope:
     """The filters a page applies: the analyst's, with the defaults filled in. The figures
-    view takes its default window from the months figures were reported in, the others
-    from the months events took place in."""
+    view takes its default window from the months figures were reported in, the Central
+    Asia view from the months of Central Asian events, the others from the months of the
+    events their filters select."""
     caps = capabilities(con)
     applied = chosen
     if not caps.measured_confidence:
@@ -131,7 +138,12 @@ def resolve(con: duckdb.DuckDBPyConnection, chosen: q.Filters, *, figures: bool 
         applied = replace(applied, start=None, end=None)
     period_is_default = not chosen.all_time and chosen.start is None and chosen.end is None
     if period_is_default:
-        window = recent_figure_months(con) if figures else recent_event_months(con, applied)
+        if view == "/figures":
+            window = recent_figure_months(con)
+        elif view == "/central-asia":
+            window = recent_event_months(con, replace(applied, country=None, counterpart=None), any_of=q.CENTRAL_ASIA)
+        else:
+            window = recent_event_months(con, applied)
         if window is None:
             period_is_default = False
         else:

@@ -586,8 +586,12 @@ def test_default_period_is_the_most_recent_months_that_hold_events(con) -> None:
     # Plausibly dated events fall in Mar, Jun and Jul 2024; 1906 and 2040 do not count.
     assert scope.recent_event_months(con, q.Filters()) == (D(2024, 3, 1), D(2024, 7, 1))
     assert scope.recent_event_months(con, q.Filters(), n=2) == (D(2024, 6, 1), D(2024, 7, 1))
-    figures = scope.resolve(con, q.Filters(), figures=True)  # by the months they were reported
+    figures = scope.resolve(con, q.Filters(), view="/figures")  # by the months they were reported
     assert (figures.applied.start, figures.applied.end) == (D(2024, 3, 1), D(2024, 7, 1))
+    # A country's own latest months; Central Asia's from events with a Central Asian state.
+    assert scope.recent_event_months(con, q.Filters(country="FR")) == (D(2024, 7, 1), D(2024, 7, 1))
+    asia = scope.resolve(con, q.Filters(), view="/central-asia")
+    assert (asia.applied.start, asia.applied.end) == (D(2024, 3, 1), D(2024, 7, 1))
     default = resolved(con)
     assert default.period_is_default
     assert (default.applied.start, default.applied.end) == (D(2024, 3, 1), D(2024, 7, 1))
