@@ -7,7 +7,7 @@ VENV      := .venv
 # uv from PATH, else installed with pip (and run as a module, wherever pip put it).
 UV        := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: run test lint venv clean bench
+.PHONY: run test lint venv clean bench bench-dashboard
 
 run: venv
 	$(VENV)/bin/attache refresh --source $(SOURCE) --warehouse $(WAREHOUSE)
@@ -36,6 +36,12 @@ BENCH_FLAGS ?=
 bench: venv
 	$(UV) sync --frozen --inexact --compile-bytecode --group bench
 	$(VENV)/bin/python -m benchmarks.bench --corpus $(CORPUS) $(BENCH_FLAGS)
+
+# Render time of every dashboard view (benchmarks/dashboard.py) on a built warehouse:
+# `make bench-dashboard [DASHBOARD_WAREHOUSE=warehouse/news-ru.duckdb]`.
+DASHBOARD_WAREHOUSE ?= warehouse/news-ru.duckdb
+bench-dashboard: venv
+	$(VENV)/bin/python -m benchmarks.dashboard --warehouse $(DASHBOARD_WAREHOUSE)
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .dagster_home

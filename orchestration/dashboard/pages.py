@@ -175,8 +175,8 @@ def _confidence_field(ctx: Context) -> dict:
         return {
             "kind": "note",
             "id": "confidence-note",
-            "text": "Minimum confidence: not available, this warehouse has no measured precision "
-            "per rule (marts.rule_quality); every row is shown.",
+            "text": "Min. confidence: no measured precision per rule in this warehouse "
+            "(marts.rule_quality), so every row is shown.",
         }
     applied = ctx.filters.min_confidence or 0.0
     items = [
@@ -250,11 +250,12 @@ def describe(ctx: Context, *, with_type: bool = True, with_metric: bool = False)
     return " · ".join(parts)
 
 
-def suspect_info(ctx: Context, path: str) -> dict:
-    """The suspect-dates panel: events of the filters left out for their date."""
+def suspect_info(ctx: Context, path: str, country: str | None = None) -> dict:
+    """The suspect-dates panel: events of the filters (of `country` when given) left out
+    for their date."""
     if ctx.filters.include_suspect:
         return {"n": 0}
-    events, n = q.suspect_dates(ctx.con, ctx.filters)
+    events, n = q.suspect_dates(ctx.con, ctx.filters.with_country(country or ctx.filters.country))
     for event in events:
         event["participants"] = ctx.countries(event["participant_countries"])
     return {
@@ -333,7 +334,7 @@ def engagement_view(ctx: Context) -> tuple[str, dict]:
         "who": who,
         "show_all_href": link("/", ctx.chosen, counterpart=None, event_type=None, period="all",
                               **{"from": None, "to": None}),
-        "suspect": suspect_info(ctx, "/"),
+        "suspect": suspect_info(ctx, "/", country),
     }  # fmt: skip
     totals = q.engagement_totals(ctx.con, f, country)
     values["totals"] = totals
@@ -484,8 +485,10 @@ def _figure_row(ctx: Context, g: dict) -> dict:
     if g["source_country"] and g["target_country"]:
         direction = f"{ctx.country(g['source_country'])} → {ctx.country(g['target_country'])}"
     period = str(g["reference_year"]) if g["reference_year"] else "—"
-    if g["period_start"] and g["period_end"] and (g["period_start"].month, g["period_end"].month) != (1, 12):
-        period = f"{g['period_start']:%b}–{g['period_end']:%b %Y}"
+    start, end = g["period_start"], g["period_end"]
+    if start and end and (start.month, end.month) != (1, 12):
+        same_month = (start.year, start.month) == (end.year, end.month)
+        period = fmt_month(start) if same_month else f"{start:%b}–{end:%b %Y}"
     if g["unit"] == "percent":
         low, high, latest, unit = g["min_value"], g["max_value"], g["latest_value"], "percent"
     elif g["max_value_usd"] is not None:
