@@ -688,3 +688,15 @@ def test_quality_per_rule_and_per_outlet(measured_warehouse: Warehouse) -> None:
     page = render("/quality", {}, measured_warehouse).html
     assert 'data-rule="event.visit"' in page and "not measured" in page
     assert 'class="below"' in page  # rules under the default minimum stand out
+
+
+def test_filters_parse_period_suspect_and_confidence() -> None:
+    filters = q.parse_filters({"period": ["all"], "suspect": ["include"], "confidence": ["0.9"]})
+    assert (filters.all_time, filters.include_suspect, filters.min_confidence) == (True, True, 0.9)
+    assert q.parse_filters({"confidence": ["0"]}).min_confidence == 0.0
+    for bad in ("high", "1.5", "-0.1"):
+        parsed = q.parse_filters({"confidence": [bad]})
+        assert parsed.min_confidence is None
+        assert parsed.problems == (f"Minimum confidence {bad!r} is not a number from 0 to 1; ignored.",)
+    plain = q.parse_filters({"period": ["recent"], "suspect": ["yes"]})
+    assert (plain.all_time, plain.include_suspect) == (False, False)
