@@ -81,12 +81,14 @@ def recent_event_months(
     any_of: tuple[str, ...] = (),
 ) -> tuple[dt.date, dt.date] | None:
     """(first, last) of the n most recent months that hold a plausibly dated event matching
-    the filters but their period (and with a participant among `any_of`, when given): a few
-    stray late dates then do not leave the window nearly empty, and a quiet country's view
-    opens on its own latest events."""
+    the filters but their period (and, when `any_of` is given, a contact of one of those
+    countries with another): a few stray late dates then do not leave the window nearly
+    empty, and a quiet country's view opens on its own latest events."""
     where = q.event_where(filters, country=filters.country, period=False).add("start_date is not null")
     if any_of:
+        # A contact of one of them: with a participant among them and one other at least.
         where.add("list_has_any(participant_countries, ?)", list(any_of))
+        where.add("len(participant_countries) >= 2")
     row = con.execute(
         f"""
         with months as (
