@@ -319,8 +319,7 @@ def engagement_view(ctx: Context) -> tuple[str, dict]:
     f = ctx.filters
     country = f.country or q.most_engaged_country(ctx.con)
     if country is None:
-        return "message.html", {"heading": "No events yet", "message": "The warehouse holds no events to chart.",
-                                "action_href": None, "action_label": None}  # fmt: skip
+        return "message.html", message_values("No events yet", "The warehouse holds no events to chart.")
     who = ctx.country(country)
     if f.counterpart:
         who += f" with {ctx.country(f.counterpart)}"
@@ -572,13 +571,12 @@ def document_view(ctx: Context, document_id: str | None) -> tuple[int, str, str,
     """(status, title, template, values) for the article page."""
     doc = q.document(ctx.con, document_id) if document_id else None
     if doc is None:
-        return 404, "Article not found", "message.html", {
-            "heading": "Article not found",
-            "message": f"No article with id {document_id or '(none given)'} is in the warehouse; "
-            "a later refresh may have replaced it.",
-            "action_href": "/timeline",
-            "action_label": "Back to the timeline",
-        }
+        text = (
+            f"No article with id {document_id or '(none given)'} is in the warehouse; "
+            "a later refresh may have replaced it."
+        )
+        values = message_values("Article not found", text, ("/timeline", "Back to the timeline"))
+        return 404, "Article not found", "message.html", values
     for m in doc["events"]:
         m["who"] = ctx.countries(m["participant_countries"])
         if m["host_country"]:
@@ -629,11 +627,24 @@ def page(
     )
 
 
-def message_page(status: int, heading: str, message: str, *, view: View | None = None,
-                 warehouse_path: Path | None = None, action: tuple[str, str] | None = None) -> Response:  # fmt: skip
-    """A page that only says something (messages may hold Markup with <code>)."""
+def message_values(heading: str, message: str, action: tuple[str, str] | None = None) -> dict:
+    """What message.html shows: a heading, a message (may be Markup with <code>), and an
+    optional (href, label) link to go on."""
     href, label = action or (None, None)
-    values = {"heading": heading, "message": message, "action_href": href, "action_label": label}
+    return {"heading": heading, "message": message, "action_href": href, "action_label": label}
+
+
+def message_page(
+    status: int,
+    heading: str,
+    message: str,
+    *,
+    view: View | None = None,
+    warehouse_path: Path | None = None,
+    action: tuple[str, str] | None = None,
+) -> Response:
+    """A page that only says something, outside any warehouse."""
+    values = message_values(heading, message, action)
     return Response(status, page("message.html", heading, values, view=view, warehouse_path=warehouse_path))
 
 
@@ -655,10 +666,8 @@ def render(path: str, params: dict[str, list[str]], warehouse: Warehouse) -> Res
                     "No articles have been ingested yet. Put <code>*.txt</code> or <code>*.jsonl</code> "
                     "articles in the source folder and run <code>attache refresh</code>."
                 )
-                return Response(200, page("message.html", "Empty warehouse",
-                                          {"heading": "The warehouse is empty", "message": message,
-                                           "action_href": None, "action_label": None},
-                                          view=view, ctx=ctx, summary=summary))  # fmt: skip
+                values = message_values("The warehouse is empty", message)
+                return Response(200, page("message.html", "Empty warehouse", values, view=view, ctx=ctx, summary=summary))
             if view is None:
                 status, title, template, values = document_view(ctx, (params.get("id") or [None])[-1])
                 return Response(status, page(template, title, values, ctx=ctx, summary=summary))
