@@ -179,12 +179,30 @@ def _confidence_field(ctx: Context) -> dict:
             "(marts.rule_quality), so every row is shown.",
         }
     applied = ctx.filters.min_confidence or 0.0
-    items = [
-        (f"{value:g}", "any row" if value == 0 else f"≥ {value:g}" + (" (default)" if value == s.DEFAULT_MIN_CONFIDENCE else ""))
-        for value in s.CONFIDENCE_CHOICES
+    choices = sorted({*s.CONFIDENCE_CHOICES, applied})  # a value typed in the URL stays shown
+    options = [
+        {
+            "value": f"{value:g}",
+            "label": "any row" if value == 0 else f"≥ {value:g}" + (" (default)" if value == s.DEFAULT_MIN_CONFIDENCE else ""),
+            "selected": value == applied,
+        }
+        for value in choices
     ]
-    options = [{"value": v, "label": text, "selected": float(v) == applied} for v, text in items]
     return {"kind": "select", "name": "confidence", "label": "Min. confidence", "options": options}
+
+
+def _confidence_shortfall_note(ctx: Context) -> dict | None:
+    """When the default minimum would hide every row: say so, and that all are shown."""
+    best = ctx.scope.confidence_shortfall
+    if best is None:
+        return None
+    return {
+        "kind": "note",
+        "id": "confidence-shortfall",
+        "text": f"No rule reaches the default minimum confidence of {s.DEFAULT_MIN_CONFIDENCE:g} on the "
+        f"development set (the best: {best:.2f}), so every row is shown; the Quality view "
+        "gives each rule's precision.",
+    }
 
 
 def filter_form(view: View, ctx: Context, countries: list[dict]) -> dict | None:
@@ -211,6 +229,9 @@ def filter_form(view: View, ctx: Context, countries: list[dict]) -> dict | None:
         fields.append(_select("metric", "Metric", f.metric, items, "all but other"))
     if "confidence" in view.fields:
         fields.append(_confidence_field(ctx))
+        shortfall = _confidence_shortfall_note(ctx)
+        if shortfall:
+            fields.append(shortfall)
     if "suspect" in view.fields:
         fields.append(
             {"kind": "checkbox", "name": "suspect", "label": "Suspect dates", "value": "include",
@@ -543,8 +564,9 @@ def quality_view(ctx: Context) -> tuple[str, dict]:
     caps = ctx.scope.capabilities
     rules = quality.rules(ctx.con, rule_quality=caps.rule_quality, rule_ids=caps.rule_ids)
     for rule in rules:
-        precision = rule["dev_precision"]
-        rule["below"] = precision is not None and precision < s.DEFAULT_MIN_CONFIDENCE
+        # Under the default minimum: the rows' confidence, else the measured precision.
+        measured = rule["rule_confidence"] if rule["rule_confidence"] is not None else rule["dev_precision"]
+        rule["below"] = measured is not None and measured < s.DEFAULT_MIN_CONFIDENCE
     if caps.rule_ids and not caps.rule_quality:
         note = ""
     elif not caps.rule_ids:

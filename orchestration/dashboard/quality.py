@@ -37,6 +37,8 @@ def rules(con: duckdb.DuckDBPyConnection, *, rule_quality: bool, rule_ids: bool)
         group by rule_id
     """
     if rule_quality:
+        # The confidence each of the rule's rows carries (a smoothed precision), when given.
+        confidence = "measured.confidence" if _has_rule_confidence(con) else "cast(null as double)"
         sql = f"""
             with coverage as ({coverage})
             select
@@ -45,6 +47,7 @@ def rules(con: duckdb.DuckDBPyConnection, *, rule_quality: bool, rule_ids: bool)
                 coalesce(measured.rows_recorded, coverage.n_rows, 0) as rows_recorded,
                 measured.dev_precision,
                 measured.dev_rows_scored,
+                {confidence} as rule_confidence,
                 coverage.share_dated,
                 coverage.share_with_host,
                 coverage.share_named_metric
@@ -59,10 +62,19 @@ def rules(con: duckdb.DuckDBPyConnection, *, rule_quality: bool, rule_ids: bool)
             select
                 row_kind, rule_id, n_rows as rows_recorded,
                 cast(null as double) as dev_precision, cast(null as integer) as dev_rows_scored,
-                share_dated, share_with_host, share_named_metric
+                cast(null as double) as rule_confidence, share_dated, share_with_host, share_named_metric
             from coverage
         """
     return fetch_rows(con, f"select * from ({sql}) order by row_kind, rows_recorded desc, rule_id")
+
+
+def _has_rule_confidence(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_columns() where database_name = 'warehouse' "
+            "and schema_name = 'marts' and table_name = 'rule_quality' and column_name = 'confidence'"
+        ).fetchone()[0]
+    )
 
 
 def coverage(con: duckdb.DuckDBPyConnection) -> list[dict]:

@@ -8,8 +8,10 @@ warehouse show signal, and what this warehouse can be filtered by.
 - Confidence: the measured precision of each row's rule on the development set, when the
   warehouse has it (`marts.rule_quality` and `confidence` on the facts, built by the
   measurement work); rows below DEFAULT_MIN_CONFIDENCE are hidden unless the URL says
-  otherwise (`confidence=0` shows every row). On a warehouse without measurements the
-  filter is replaced by a note and every row is shown.
+  otherwise (`confidence=0` shows every row). When no row of the view reaches that
+  minimum (the rules are not that precise yet), the default shows every row and the page
+  says so, rather than opening on nothing. On a warehouse without measurements the filter
+  is replaced by a note and every row is shown.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from orchestration.dashboard import queries as q
 
 DEFAULT_MONTHS = 24
 DEFAULT_MIN_CONFIDENCE = 0.7
-CONFIDENCE_CHOICES = (0.0, 0.5, 0.7, 0.8, 0.9)
+CONFIDENCE_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Scope:
     applied: q.Filters
     capabilities: Capabilities
     period_is_default: bool
+    # The highest confidence of the view's rows, when it is under the default minimum and
+    # the default was therefore not applied (None otherwise).
+    confidence_shortfall: float | None = None
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -105,6 +110,12 @@ def recent_event_months(
     return (row[0], row[1]) if row and row[1] else None
 
 
+def best_confidence(con: duckdb.DuckDBPyConnection, *, figures: bool) -> float | None:
+    """The highest confidence of any figure (figures=True) or event."""
+    table = "fct_figure_mentions" if figures else "fct_events"  # identifiers of ours only
+    return con.execute(f"select max(confidence) from marts.{table}").fetchone()[0]
+
+
 def recent_figure_months(con: duckdb.DuckDBPyConnection, n: int = DEFAULT_MONTHS) -> tuple[dt.date, dt.date] | None:
     """(first, last) of the n most recent months in which figures were reported."""
     row = con.execute(
@@ -130,10 +141,15 @@ def resolve(con: duckdb.DuckDBPyConnection, chosen: q.Filters, *, view: str = "/
     events their filters select."""
     caps = capabilities(con)
     applied = chosen
+    shortfall = None
     if not caps.measured_confidence:
         applied = replace(applied, min_confidence=None)
     elif chosen.min_confidence is None:
-        applied = replace(applied, min_confidence=DEFAULT_MIN_CONFIDENCE)
+        best = best_confidence(con, figures=view == "/figures")
+        if best is not None and best >= DEFAULT_MIN_CONFIDENCE:
+            applied = replace(applied, min_confidence=DEFAULT_MIN_CONFIDENCE)
+        else:
+            shortfall = best if best is not None else 0.0
     elif chosen.min_confidence == 0:
         applied = replace(applied, min_confidence=None)  # 0: every row, measured or not
     if chosen.all_time:
@@ -150,4 +166,10 @@ def resolve(con: duckdb.DuckDBPyConnection, chosen: q.Filters, *, view: str = "/
             period_is_default = False
         else:
             applied = replace(applied, start=window[0], end=window[1])
-    return Scope(chosen=chosen, applied=applied, capabilities=caps, period_is_default=period_is_default)
+    return Scope(
+        chosen=chosen,
+        applied=applied,
+        capabilities=caps,
+        period_is_default=period_is_default,
+        confidence_shortfall=shortfall,
+    )

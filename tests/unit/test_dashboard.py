@@ -258,12 +258,12 @@ RULE_PRECISION = {
 }  # fmt: skip
 
 
-def add_measurements(path: Path) -> Path:
+def add_measurements(path: Path, precision: dict[str, float | None] = RULE_PRECISION) -> Path:
     """Add rule_id, confidence and marts.rule_quality as the measurement work defines them
     (an event's confidence is the highest of its mentions')."""
     with duckdb.connect(str(path)) as con:
         con.execute("create table marts.rule_precision (rule_id varchar, dev_precision double)")
-        con.executemany("insert into marts.rule_precision values (?, ?)", list(RULE_PRECISION.items()))
+        con.executemany("insert into marts.rule_precision values (?, ?)", list(precision.items()))
         for table, kind, column in (
             ("fct_event_mentions", "event", "event_type"),
             ("fct_figure_mentions", "figure", "metric"),
@@ -291,7 +291,8 @@ def add_measurements(path: Path) -> Path:
             )
             select recorded.rule_id, recorded.row_kind, recorded.rows_recorded,
                 rules.dev_precision,
-                cast(case when rules.dev_precision is null then 0 else 20 end as integer) as dev_rows_scored
+                cast(case when rules.dev_precision is null then 0 else 20 end as integer) as dev_rows_scored,
+                rules.dev_precision as confidence
             from recorded left join marts.rule_precision as rules using (rule_id)
             """
         )
@@ -700,3 +701,24 @@ def test_filters_parse_period_suspect_and_confidence() -> None:
         assert parsed.problems == (f"Minimum confidence {bad!r} is not a number from 0 to 1; ignored.",)
     plain = q.parse_filters({"period": ["recent"], "suspect": ["yes"]})
     assert (plain.all_time, plain.include_suspect) == (False, False)
+
+
+def test_default_confidence_shows_every_row_when_no_rule_reaches_it(tmp_path: Path) -> None:
+    """Rules not yet 0.7 precise: the default would hide everything; it shows every row and
+    says so, and a minimum chosen in the URL still applies."""
+    weak = {rule: (p * 0.3 if p is not None else None) for rule, p in RULE_PRECISION.items()}
+    warehouse = Warehouse(add_measurements(build_marts(tmp_path / "weak.duckdb"), weak))
+    with warehouse.connect() as (con, _info):
+        default = resolved(con, period="all")
+        assert default.applied.min_confidence is None
+        assert default.confidence_shortfall == pytest.approx(0.95 * 0.3)  # the summit's rule
+        assert len(q.timeline(con, default.applied)[0]) == len(PLAUSIBLE_EVENTS)
+        chosen = resolved(con, period="all", confidence="0.2")
+        assert (chosen.applied.min_confidence, chosen.confidence_shortfall) == (0.2, None)
+        assert {e["event_id"] for e in q.timeline(con, chosen.applied)[0]} == {"e1", "e3", "e4", "e5"}
+    page = render("/timeline", {"period": ["all"]}, warehouse).html
+    assert 'id="confidence-shortfall"' in page and "the best: 0.28" in page
+    assert '<option value="0" selected>any row</option>' in page
+    figures = render("/figures", {"period": ["all"]}, warehouse).html
+    assert "the best: 0.26" in figures  # figures have their own best (investment flow's)
+    assert 'id="e-e2"' not in render("/timeline", {"period": ["all"], "confidence": ["0.2"]}, warehouse).html
