@@ -710,10 +710,14 @@ def figures(
 
 
 def hidden_other_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
-    """How many groups of metric `other` the figures view hides for these filters."""
+    """How many groups of metric `other` the figures view hides for these filters (counted
+    as the view would show them, minimum confidence included)."""
     if filters.metric:
         return 0
-    where = _figure_group_where(replace(filters, metric="other"))
+    others = replace(filters, metric="other")
+    if filters.min_confidence is not None:
+        return figures(con, others, limit=1)[1]  # the groups with a report that passes
+    where = _figure_group_where(others)
     return con.execute(f"select count(*) from marts.investment_figures where {where.sql}", where.params).fetchone()[0]
 
 
