@@ -40,6 +40,9 @@ VIEWS = (
     ("Figures (default)", "/figures"),
     ("Figures, all time", "/figures?period=all"),
     ("Figures, metric other", "/figures?metric=other&period=all"),
+    # With measurements (marts.rule_quality), a chosen minimum adds a join per figure group.
+    ("Engagement, confidence >= 0.2", "/?confidence=0.2"),
+    ("Figures, confidence >= 0.3", "/figures?confidence=0.3&period=all"),
     ("Quality", "/quality"),
 )
 
