@@ -7,13 +7,20 @@ VENV      := .venv
 # uv from PATH, else installed with pip (and run as a module, wherever pip put it).
 UV        := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: run test lint venv clean bench bench-dashboard
+.PHONY: run test lint venv clean bench
 
 run: venv
 	$(VENV)/bin/attache refresh --source $(SOURCE) --warehouse $(WAREHOUSE)
 
 test: venv
 	$(VENV)/bin/pytest
+
+# Render time of every dashboard view (benchmarks/dashboard.py) on a built warehouse:
+# `make bench-dashboard [DASHBOARD_WAREHOUSE=warehouse/news-ru.duckdb]`.
+.PHONY: bench-dashboard
+DASHBOARD_WAREHOUSE ?= warehouse/news-ru.duckdb
+bench-dashboard: venv
+	$(VENV)/bin/python -m benchmarks.dashboard --warehouse $(DASHBOARD_WAREHOUSE)
 
 # Optional: SQL style of the dbt models (sqlfluff, duckdb dialect).
 lint: venv
@@ -36,12 +43,6 @@ BENCH_FLAGS ?=
 bench: venv
 	$(UV) sync --frozen --inexact --compile-bytecode --group bench
 	$(VENV)/bin/python -m benchmarks.bench --corpus $(CORPUS) $(BENCH_FLAGS)
-
-# Render time of every dashboard view (benchmarks/dashboard.py) on a built warehouse:
-# `make bench-dashboard [DASHBOARD_WAREHOUSE=warehouse/news-ru.duckdb]`.
-DASHBOARD_WAREHOUSE ?= warehouse/news-ru.duckdb
-bench-dashboard: venv
-	$(VENV)/bin/python -m benchmarks.dashboard --warehouse $(DASHBOARD_WAREHOUSE)
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs .dagster_home
