@@ -15,6 +15,13 @@ run: venv
 test: venv
 	$(VENV)/bin/pytest
 
+# Render time of every dashboard view (benchmarks/dashboard.py) on a built warehouse:
+# `make bench-dashboard [DASHBOARD_WAREHOUSE=warehouse/news-ru.duckdb]`.
+.PHONY: bench-dashboard
+DASHBOARD_WAREHOUSE ?= warehouse/news-ru.duckdb
+bench-dashboard: venv
+	$(VENV)/bin/python -m benchmarks.dashboard --warehouse $(DASHBOARD_WAREHOUSE)
+
 # Optional: SQL style of the dbt models (sqlfluff, duckdb dialect).
 lint: venv
 	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models

@@ -1,23 +1,38 @@
-"""HTML pages of the dashboard, rendered on the server from the query layer's rows.
+"""The dashboard's pages: rows from the query layer, shaped for the Jinja2 templates in
+templates/ (autoescaped: every value from the warehouse or the request is escaped on output).
 
 Plain HTML and inline SVG with one inline stylesheet: no script and nothing fetched from
-elsewhere, so the pages work offline and under a strict Content-Security-Policy. Every value
-from the warehouse or the request is escaped on output.
+elsewhere, so the pages work offline and under a strict Content-Security-Policy.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from html import escape
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlencode
 
 import duckdb
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
-from orchestration.dashboard import charts
+from orchestration.dashboard import charts, quality
 from orchestration.dashboard import queries as q
+from orchestration.dashboard import scope as s
+from orchestration.dashboard.formatting import (
+    fmt_amount,
+    fmt_count,
+    fmt_date,
+    fmt_event_date,
+    fmt_month,
+    fmt_period,
+    fmt_precision,
+    fmt_share,
+    plural,
+    source_label,
+    truncate,
+)
 from orchestration.dashboard.warehouse import (
     MartsMissing,
     Warehouse,
@@ -26,11 +41,53 @@ from orchestration.dashboard.warehouse import (
     WarehouseUnreadable,
 )
 
-STYLESHEET = (Path(__file__).parent / "dashboard.css").read_text(encoding="utf-8")
+__all__ = ["Response", "fmt_amount", "fmt_event_date", "message_page", "render"]
 
-QUALIFIER_PREFIX = {"approx": "≈ ", "more_than": "> ", "less_than": "< ", "exact": ""}
+HERE = Path(__file__).parent
+STYLESHEET = (HERE / "dashboard.css").read_text(encoding="utf-8")
+
 PARTNER_LABELS = {"RU": "Russia", "US": "United States", "CN": "China", "other": "Others"}
 COUNTERPARTS_IN_CHART = 9  # the busiest counterparts get a colour each; the rest are "others"
+EVENT_TYPE_BADGES = {
+    "phone_call": "Phone call",
+    "visit": "Visit",
+    "summit": "Summit",
+    "meeting": "Meeting",
+    "talks": "Talks",
+    "agreement_signing": "Signing",
+}
+
+
+def document_href(document_id: str, anchor: str) -> str:
+    return f"/document?{urlencode({'id': document_id})}#{anchor}"
+
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,  # a misspelt name fails loudly in the tests, not silently blank
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+TEMPLATES.filters.update(
+    count=fmt_count,
+    amount=fmt_amount,
+    date=fmt_date,
+    month=fmt_month,
+    share=fmt_share,
+    precision=fmt_precision,
+    truncate_text=truncate,
+)
+TEMPLATES.globals.update(
+    plural=plural,
+    event_date=fmt_event_date,
+    source_label=source_label,
+    document_href=document_href,
+    metric_label=lambda metric: q.METRIC_LABELS.get(metric, metric),
+    badge_label=lambda event_type: EVENT_TYPE_BADGES.get(event_type, event_type),
+    badge_colour=lambda event_type: charts.EVENT_TYPE_COLOURS.get(event_type, charts.OTHER_COLOUR),
+    stylesheet=Markup(STYLESHEET),  # our own file, not data
+)
 
 
 @dataclass(frozen=True)
@@ -40,11 +97,13 @@ class View:
     fields: tuple[str, ...]  # the filters that apply to this view
 
 
+EVENT_FIELDS = ("country", "counterpart", "period", "event_type", "confidence", "suspect")
 VIEWS = (
-    View("/", "Engagement", ("country", "counterpart", "from", "to", "event_type")),
-    View("/central-asia", "Central Asia", ("from", "to", "event_type")),
-    View("/timeline", "Timeline", ("country", "counterpart", "from", "to", "event_type")),
-    View("/figures", "Figures", ("country", "counterpart", "from", "to", "metric")),
+    View("/", "Engagement", EVENT_FIELDS),
+    View("/central-asia", "Central Asia", ("period", "event_type", "confidence", "suspect")),
+    View("/timeline", "Timeline", EVENT_FIELDS),
+    View("/figures", "Figures", ("country", "counterpart", "period", "metric", "confidence")),
+    View("/quality", "Quality", ()),
 )
 VIEW_BY_PATH = {view.path: view for view in VIEWS}
 
@@ -57,153 +116,142 @@ class Response:
 
 @dataclass
 class Context:
-    """What every page needs: the connection, the filters and the reference names."""
+    """What every page needs: the connection, the filters (chosen and applied), names."""
 
     con: duckdb.DuckDBPyConnection
-    filters: q.Filters
+    scope: s.Scope
     info: WarehouseInfo
     names: dict[str, str]
+
+    @property
+    def filters(self) -> q.Filters:
+        """The filters the queries apply (defaults filled in)."""
+        return self.scope.applied
+
+    @property
+    def chosen(self) -> q.Filters:
+        """The filters as the URL gave them (links keep these, so defaults stay defaults)."""
+        return self.scope.chosen
 
     def country(self, code: str | None) -> str:
         if code is None:
             return "—"
         return self.names.get(code, code)
 
+    def countries(self, codes: list[str] | None) -> str:
+        return ", ".join(self.country(code) for code in codes or [])
+
 
 # --------------------------------------------------------------------------------------
-# formatting
-
-
-def e(value: object) -> str:
-    return escape("" if value is None else str(value))
-
-
-def fmt_count(value: float | None) -> str:
-    return "0" if value is None else f"{value:,.0f}"
-
-
-def fmt_amount(value: float | None, unit: str | None, qualifier: str | None = None) -> str:
-    """4.0e9 USD -> "4.0 bn USD"; percent -> "13.6 %"; with ≈ / > / < for qualifiers."""
-    if value is None:
-        return "—"
-    prefix = QUALIFIER_PREFIX.get(qualifier or "exact", "")
-    if unit == "percent":
-        return f"{prefix}{value:g} %"
-    for scale, word in ((1e12, "trn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if abs(value) >= scale:
-            scaled = value / scale
-            number = f"{scaled:,.1f}" if scaled < 100 else f"{scaled:,.0f}"
-            return f"{prefix}{number} {word} {unit or ''}".rstrip()
-    return f"{prefix}{value:,.0f} {unit or ''}".rstrip()
-
-
-def fmt_month(month: dt.date | None) -> str:
-    return f"{month:%b %Y}" if month else "—"
-
-
-def fmt_date(day: dt.date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else "—"
-
-
-def fmt_event_date(start: dt.date | None, end: dt.date | None, precision: str | None) -> str:
-    """'25 Nov 2025', '8–10 Oct 2025', 'Nov 2025' or '2025' as precise as the text was."""
-    if start is None:
-        return "date unknown"
-    if precision == "year":
-        return str(start.year)
-    if precision == "month":
-        return fmt_month(start)
-    if end is None or end == start:
-        return fmt_date(start)
-    if (end.year, end.month) == (start.year, start.month):
-        return f"{start.day}–{end.day} {start:%b %Y}"
-    return f"{fmt_date(start)} – {fmt_date(end)}"
-
-
-def fmt_period(filters: q.Filters) -> str:
-    if filters.start and filters.end:
-        if filters.start == filters.end:
-            return fmt_month(filters.start)
-        return f"{fmt_month(filters.start)} – {fmt_month(filters.end)}"
-    if filters.start:
-        return f"since {fmt_month(filters.start)}"
-    if filters.end:
-        return f"until {fmt_month(filters.end)}"
-    return "all dates"
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+# links and the filter form
 
 
 def link(path: str, filters: q.Filters, **overrides: str | None) -> str:
-    """A URL to a view with the current filters, some replaced (None removes one)."""
+    """A URL to a view with the chosen filters, some replaced (None removes one)."""
     values = {
         "country": filters.country,
         "counterpart": filters.counterpart,
         "from": f"{filters.start:%Y-%m}" if filters.start else None,
         "to": f"{filters.end:%Y-%m}" if filters.end else None,
+        "period": "all" if filters.all_time else None,
         "event_type": filters.event_type,
         "metric": filters.metric,
+        "confidence": f"{filters.min_confidence:g}" if filters.min_confidence is not None else None,
+        "suspect": "include" if filters.include_suspect else None,
     }
     values.update(overrides)
     query = urlencode({k: v for k, v in values.items() if v})
     return f"{path}?{query}" if query else path
 
 
-def evidence_link(document_id: str, anchor: str, label: str, title: str | None = None) -> str:
-    href = f"/document?{urlencode({'id': document_id})}#{anchor}"
-    title_attr = f' title="{e(title)}"' if title else ""
-    return f'<a class="source" href="{e(href)}"{title_attr}>{e(label)}</a>'
+def _select(name: str, label: str, selected: str | None, items: list[tuple[str, str]], blank: str) -> dict:
+    options = [{"value": "", "label": blank, "selected": not selected}]
+    options += [{"value": v, "label": text, "selected": v == selected} for v, text in items]
+    return {"kind": "select", "name": name, "label": label, "options": options}
 
 
-def source_label(mention: dict) -> str:
-    parts = [mention.get("title") or mention.get("source_name") or mention["document_id"]]
-    if mention.get("outlet"):
-        parts.append(mention["outlet"])
-    if mention.get("published_at"):
-        parts.append(fmt_date(mention["published_at"]))
-    return " · ".join(parts)
+def _confidence_field(ctx: Context) -> dict:
+    if not ctx.scope.capabilities.measured_confidence:
+        return {
+            "kind": "note",
+            "id": "confidence-note",
+            "text": "Min. confidence: no measured precision per rule in this warehouse "
+            "(marts.rule_quality), so every row is shown.",
+        }
+    applied = ctx.filters.min_confidence or 0.0
+    choices = sorted({*s.CONFIDENCE_CHOICES, applied})  # a value typed in the URL stays shown
+    options = [
+        {
+            "value": f"{value:g}",
+            "label": "any row" if value == 0 else f"≥ {value:g}" + (" (default)" if value == s.DEFAULT_MIN_CONFIDENCE else ""),
+            "selected": value == applied,
+        }
+        for value in choices
+    ]
+    return {"kind": "select", "name": "confidence", "label": "Min. confidence", "options": options}
 
 
-def truncate(text: str | None, limit: int) -> str:
-    text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _confidence_shortfall_note(ctx: Context) -> dict | None:
+    """When the default minimum would hide every row: say so, and that all are shown."""
+    best = ctx.scope.confidence_shortfall
+    if best is None:
+        return None
+    return {
+        "kind": "note",
+        "id": "confidence-shortfall",
+        "text": f"No rule reaches the default minimum confidence of {s.DEFAULT_MIN_CONFIDENCE:g} on the "
+        f"development set (the best: {best:.2f}), so every row is shown; the Quality view "
+        "gives each rule's precision.",
+    }
 
 
-EVENT_TYPE_BADGES = {
-    "phone_call": "Phone call",
-    "visit": "Visit",
-    "summit": "Summit",
-    "meeting": "Meeting",
-    "talks": "Talks",
-    "agreement_signing": "Signing",
-}
+def filter_form(view: View, ctx: Context, countries: list[dict]) -> dict | None:
+    """The form of a view's filters; its values are the chosen ones (a default period
+    leaves the month fields empty, so the form keeps following the newest events)."""
+    if not view.fields:
+        return None
+    f = ctx.chosen
+    country_items = [(c["code"], f"{c['name']} ({c['code']})") for c in countries]
+    fields = []
+    if "country" in view.fields:
+        fields.append(_select("country", "Country", f.country, country_items, "busiest" if view.path == "/" else "any"))
+    if "counterpart" in view.fields:
+        fields.append(_select("counterpart", "Counterpart", f.counterpart, country_items, "any"))
+    if "period" in view.fields:
+        for name, label, month in (("from", "From", f.start), ("to", "To", f.end)):
+            fields.append({"kind": "month", "name": name, "label": label, "value": f"{month:%Y-%m}" if month else ""})
+        fields.append({"kind": "checkbox", "name": "period", "label": "All time", "value": "all", "checked": f.all_time})
+    if "event_type" in view.fields:
+        items = [(t, q.EVENT_TYPE_LABELS[t]) for t in q.EVENT_TYPES]
+        fields.append(_select("event_type", "Event type", f.event_type, items, "all"))
+    if "metric" in view.fields:
+        items = [(m, q.METRIC_LABELS[m]) for m in q.METRICS]
+        fields.append(_select("metric", "Metric", f.metric, items, "all but other"))
+    if "confidence" in view.fields:
+        fields.append(_confidence_field(ctx))
+        shortfall = _confidence_shortfall_note(ctx)
+        if shortfall:
+            fields.append(shortfall)
+    if "suspect" in view.fields:
+        fields.append(
+            {"kind": "checkbox", "name": "suspect", "label": "Suspect dates", "value": "include",
+             "checked": f.include_suspect}
+        )  # fmt: skip
+    return {"action": view.path, "fields": fields}
 
 
-def badge(event_type: str) -> str:
-    label = EVENT_TYPE_BADGES.get(event_type, event_type)
-    colour = charts.EVENT_TYPE_COLOURS.get(event_type, charts.OTHER_COLOUR)
-    return f'<span class="badge" style="background:{colour}">{e(label)}</span>'
-
-
-def legend(items: list[tuple[str, str]]) -> str:
-    return (
-        '<ul class="legend">'
-        + "".join(
-            f'<li><span class="swatch" style="background:{colour}"></span>{e(label)}</li>'
-            for label, colour in items
-        )
-        + "</ul>"
-    )
-
-
-def empty(title: str, message: str, action: str = "") -> str:
-    return (
-        f'<div class="empty"><h2>{e(title)}</h2><p>{message}</p>'
-        + (f"<p>{action}</p>" if action else "")
-        + "</div>"
-    )
+def period_info(ctx: Context, path: str) -> dict:
+    """What the period note under a heading says, and its one-click links."""
+    applied = ctx.filters
+    return {
+        "is_default": ctx.scope.period_is_default,
+        "all_time": ctx.chosen.all_time,
+        "label": fmt_period(applied.start, applied.end),
+        "months": s.DEFAULT_MONTHS,
+        "what": "in which figures were reported" if path == "/figures" else "that hold events",
+        "all_time_href": link(path, ctx.chosen, period="all", **{"from": None, "to": None}),
+        "recent_href": link(path, ctx.chosen, period=None),
+    }
 
 
 def describe(ctx: Context, *, with_type: bool = True, with_metric: bool = False) -> str:
@@ -217,149 +265,39 @@ def describe(ctx: Context, *, with_type: bool = True, with_metric: bool = False)
         parts.append(q.EVENT_TYPE_LABELS[f.event_type].lower())
     if with_metric and f.metric:
         parts.append(q.METRIC_LABELS[f.metric].lower())
-    parts.append(fmt_period(f))
+    parts.append(fmt_period(f.start, f.end))
+    if f.min_confidence is not None:
+        parts.append(f"confidence ≥ {f.min_confidence:g}")
     return " · ".join(parts)
 
 
-# --------------------------------------------------------------------------------------
-# layout
-
-
-def filter_form(view: View, ctx: Context | None, countries: list[dict]) -> str:
-    f = ctx.filters if ctx else q.Filters()
-
-    def options(selected: str | None, items: list[tuple[str, str]], blank: str) -> str:
-        html = [f'<option value="">{e(blank)}</option>']
-        for value, label in items:
-            chosen = " selected" if value == selected else ""
-            html.append(f'<option value="{e(value)}"{chosen}>{e(label)}</option>')
-        return "".join(html)
-
-    country_items = [(c["code"], f"{c['name']} ({c['code']})") for c in countries]
-    fields = []
-    if "country" in view.fields:
-        fields.append(
-            '<label>Country<select name="country">'
-            + options(f.country, country_items, "any" if view.path != "/" else "busiest")
-            + "</select></label>"
-        )
-    if "counterpart" in view.fields:
-        fields.append(
-            '<label>Counterpart<select name="counterpart">'
-            + options(f.counterpart, country_items, "any")
-            + "</select></label>"
-        )
-    if "from" in view.fields:
-        value = f"{f.start:%Y-%m}" if f.start else ""
-        fields.append(f'<label>From<input type="month" name="from" value="{value}"></label>')
-    if "to" in view.fields:
-        value = f"{f.end:%Y-%m}" if f.end else ""
-        fields.append(f'<label>To<input type="month" name="to" value="{value}"></label>')
-    if "event_type" in view.fields:
-        items = [(t, q.EVENT_TYPE_LABELS[t]) for t in q.EVENT_TYPES]
-        fields.append(
-            '<label>Event type<select name="event_type">'
-            + options(f.event_type, items, "all")
-            + "</select></label>"
-        )
-    if "metric" in view.fields:
-        items = [(m, q.METRIC_LABELS[m]) for m in q.METRICS]
-        fields.append(
-            '<label>Metric<select name="metric">' + options(f.metric, items, "all") + "</select></label>"
-        )
-    return (
-        f'<form class="filters" method="get" action="{view.path}">'
-        + "".join(fields)
-        + '<button type="submit">Apply</button>'
-        + f'<a class="clear" href="{view.path}">Clear</a></form>'
-    )
-
-
-def layout(
-    view: View | None,
-    title: str,
-    content: str,
-    *,
-    ctx: Context | None = None,
-    countries: list[dict] | None = None,
-    summary: dict | None = None,
-    warehouse_path: Path | None = None,
-) -> str:
-    filters = ctx.filters if ctx else q.Filters()
-    tabs = "".join(
-        f'<a href="{e(link(v.path, filters))}"{" class=active" if v is view else ""}>{e(v.label)}</a>'
-        for v in VIEWS
-    )
-    status = ""
-    if summary is not None and ctx is not None:
-        status = (
-            f'<div class="status">{plural(summary["n_documents"], "article")} · '
-            f"{plural(summary['n_events'], 'event')} · {plural(summary['n_figures'], 'figure')}"
-            f"<br>published {ctx.info.published_at:%d %b %Y %H:%M}</div>"
-        )
-    problems = ""
-    if ctx and ctx.filters.problems:
-        problems = '<div class="notice">' + "<br>".join(e(p) for p in ctx.filters.problems) + "</div>"
-    form = filter_form(view, ctx, countries or []) if view and ctx else ""
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)} · Attaché</title>
-<style>{STYLESHEET}</style></head>
-<body>
-<header><div class="brand"><a href="/">Attaché</a>
-<span>diplomatic engagement of Russia, the US, China and Central Asia</span></div>
-<nav>{tabs}</nav>{status}</header>
-<main>{form}{problems}{content}</main>
-<footer>Read-only view of schema <code>marts</code> in <code>{e(ctx.info.path if ctx else warehouse_path)}</code>.
-Refreshed by <code>attache refresh</code>; reload to see a newer build.</footer>
-</body></html>"""
+def suspect_info(ctx: Context, path: str, country: str | None = None) -> dict:
+    """The suspect-dates panel: events of the filters (of `country` when given) left out
+    for their date."""
+    if ctx.filters.include_suspect:
+        return {"n": 0}
+    events, n = q.suspect_dates(ctx.con, ctx.filters.with_country(country or ctx.filters.country))
+    for event in events:
+        event["participants"] = ctx.countries(event["participant_countries"])
+    return {
+        "n": n,
+        "events": events,
+        "explanation": (
+            f"Dated before {q.EARLIEST_PLAUSIBLE_DATE.year} or more than a year after the first "
+            "article that reported them: most often a year mentioned in passing, not a meeting. "
+            "They are not plotted and not counted above."
+        ),
+        "include_href": link(path, ctx.chosen, suspect="include"),
+    }
 
 
 # --------------------------------------------------------------------------------------
 # (1) engagement
 
 
-def engagement_view(ctx: Context) -> str:
+def _monthly_series(ctx: Context, country: str, by_counterpart: list[dict]) -> dict:
+    """The two stacked charts (by counterpart, by type) and their legends."""
     f = ctx.filters
-    country = f.country or q.most_engaged_country(ctx.con)
-    if country is None:
-        return empty("No events yet", "The warehouse holds no events to chart.")
-    heading = f"<h1>Engagement of {e(ctx.country(country))}</h1>"
-    chosen = "" if f.country else " (the country in most events; choose another above)"
-    described = describe(replace(ctx, filters=f.with_country(country)))
-    subtitle = f'<p class="subtitle">{e(described)}{e(chosen)}</p>'
-    totals = q.engagement_totals(ctx.con, f, country)
-    if totals["n_events"] == 0:
-        return (
-            heading
-            + subtitle
-            + empty(
-                "No events for this filter",
-                f"The marts hold no events of {e(ctx.country(country))}"
-                + (f" with {e(ctx.country(f.counterpart))}" if f.counterpart else "")
-                + (f" of type {e(q.EVENT_TYPE_LABELS[f.event_type].lower())}" if f.event_type else "")
-                + f" in {e(fmt_period(f))}.",
-                f'<a href="{e(link("/", f, counterpart=None, event_type=None, **{"from": None, "to": None}))}">'
-                "Show all of its events</a>",
-            )
-        )
-    cards = [
-        ("Events", totals["n_events"]),
-        *((q.EVENT_TYPE_LABELS[t], totals[c]) for t, c in q.ENGAGEMENT_COLUMNS.items()),
-        ("Documents signed", totals["documents_signed"]),
-        ("Counterparts", totals["n_counterparts"]),
-    ]
-    kpis = (
-        '<div class="kpis">'
-        + "".join(
-            f'<div class="kpi"><b>{fmt_count(value)}</b><span>{e(label)}</span></div>'
-            for label, value in cards
-        )
-        + "</div>"
-    )
-
-    by_counterpart = q.engagement_by_counterpart(ctx.con, f, country)
     by_type = q.engagement_by_month_and_type(ctx.con, f, country)
     pair_months = q.engagement_by_month_and_counterpart(ctx.con, f, country)
     months_seen = [r["month"] for r in by_type] + [r["month"] for r in pair_months]
@@ -375,12 +313,7 @@ def engagement_view(ctx: Context) -> str:
         key = row["counterpart"] if row["counterpart"] in values else "other"
         values[key][index[row["month"]]] += row["n_events"]
     counterpart_series = [
-        charts.Series(
-            key,
-            ctx.country(key) if key != "other" else "other countries",
-            colours[key],
-            tuple(values[key]),
-        )
+        charts.Series(key, ctx.country(key) if key != "other" else "other countries", colours[key], tuple(values[key]))
         for key in [*shown, "other"]
         if any(values[key])
     ]
@@ -392,412 +325,400 @@ def engagement_view(ctx: Context) -> str:
         for t in q.EVENT_TYPES
         if any(type_values[t])
     ]
-    counterpart_chart = (
-        '<section class="card"><h2>By counterpart, per month</h2>'
-        '<p class="note">Events with each counterpart; a summit counts once for every other '
-        "participant.</p>"
-        + charts.stacked_columns(months, counterpart_series, title="Events per month by counterpart")
-        + legend([(s.label, s.colour) for s in counterpart_series])
-        + "</section>"
-    )
-    type_chart = (
-        '<section class="card"><h2>By event type, per month</h2>'
-        f'<p class="note">Distinct events {e(ctx.country(country))} took part in.</p>'
-        + charts.stacked_columns(months, type_series, title="Events per month by type")
-        + legend([(s.label, s.colour) for s in type_series])
-        + "</section>"
-    )
-    header_cells = "".join(f"<th class=num>{e(q.EVENT_TYPE_LABELS[t])}</th>" for t in q.EVENT_TYPES)
+    return {
+        "colours": colours,
+        "counterpart_chart": Markup(
+            charts.stacked_columns(months, counterpart_series, title="Events per month by counterpart")
+        ),
+        "counterpart_legend": [(series.label, series.colour) for series in counterpart_series],
+        "type_chart": Markup(charts.stacked_columns(months, type_series, title="Events per month by type")),
+        "type_legend": [(series.label, series.colour) for series in type_series],
+    }
+
+
+def engagement_view(ctx: Context) -> tuple[str, dict]:
+    f = ctx.filters
+    country = f.country or q.most_engaged_country(ctx.con)
+    if country is None:
+        return "message.html", message_values("No events yet", "The warehouse holds no events to chart.")
+    who = ctx.country(country)
+    if f.counterpart:
+        who += f" with {ctx.country(f.counterpart)}"
+    if f.event_type:
+        who += f" of type {q.EVENT_TYPE_LABELS[f.event_type].lower()}"
+    values = {
+        "country_name": ctx.country(country),
+        "chosen_country": f.country,
+        "described": describe(replace(ctx, scope=replace(ctx.scope, applied=f.with_country(country)))),
+        "period": period_info(ctx, "/"),
+        "who": who,
+        "show_all_href": link("/", ctx.chosen, counterpart=None, event_type=None, period="all",
+                              **{"from": None, "to": None}),
+        "suspect": suspect_info(ctx, "/", country),
+    }  # fmt: skip
+    totals = q.engagement_totals(ctx.con, f, country)
+    values["totals"] = totals
+    if totals["n_events"] == 0:
+        return "engagement.html", values
+    by_counterpart = q.engagement_by_counterpart(ctx.con, f, country)
+    chart_values = _monthly_series(ctx, country, by_counterpart)
+    colours = chart_values.pop("colours")
+    values.update(chart_values)
+    values["kpis"] = [
+        ("Events", totals["n_events"]),
+        *((q.EVENT_TYPE_LABELS[t], totals[c]) for t, c in q.ENGAGEMENT_COLUMNS.items()),
+        ("Documents signed", totals["documents_signed"]),
+        ("Counterparts", totals["n_counterparts"]),
+    ]
+    values["type_labels"] = [q.EVENT_TYPE_LABELS[t] for t in q.EVENT_TYPES]
     rows = []
     for r in by_counterpart:
-        timeline_href = link("/timeline", f.with_country(country), counterpart=r["counterpart"])
-        cells = "".join(
-            f"<td class=num>{fmt_count(r[c]) if r[c] else ''}</td>" for c in q.ENGAGEMENT_COLUMNS.values()
-        )
-        months_active = fmt_month(r["first_month"])
+        months = fmt_month(r["first_month"])
         if r["last_month"] != r["first_month"]:
-            months_active += f" – {fmt_month(r['last_month'])}"
+            months += f" – {fmt_month(r['last_month'])}"
         rows.append(
-            f'<tr data-counterpart="{e(r["counterpart"])}">'
-            f'<td><span class="swatch" style="background:{colours.get(r["counterpart"], charts.OTHER_COLOUR)}"></span>'
-            f'<a href="{e(timeline_href)}">{e(ctx.country(r["counterpart"]))}</a></td>'
-            f"<td class=num><b>{fmt_count(r['n_events'])}</b></td>{cells}"
-            f"<td class=num>{fmt_count(r['documents_signed']) if r['documents_signed'] else ''}</td>"
-            f"<td>{e(months_active)}</td></tr>"
+            {
+                "code": r["counterpart"],
+                "name": ctx.country(r["counterpart"]),
+                "colour": colours.get(r["counterpart"], charts.OTHER_COLOUR),
+                "href": link("/timeline", ctx.chosen.with_country(country), counterpart=r["counterpart"]),
+                "n_events": r["n_events"],
+                "by_type": [r[column] for column in q.ENGAGEMENT_COLUMNS.values()],
+                "documents_signed": r["documents_signed"],
+                "months": months,
+            }
         )
-    table = (
-        '<section class="card"><h2>Counterparts</h2>'
-        '<p class="note">A name opens the timeline of events with that counterpart.</p>'
-        '<table class="data" id="counterparts"><thead><tr><th>Counterpart</th><th class=num>Events</th>'
-        f"{header_cells}<th class=num>Documents signed</th><th>Months</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></section>"
-    )
-    charts_row = f'<div class="charts">{counterpart_chart}{type_chart}</div>'
-    return heading + subtitle + kpis + charts_row + table
+    values["counterparts"] = rows
+    return "engagement.html", values
 
 
 # --------------------------------------------------------------------------------------
 # (2) Central Asia balance
 
 
-def central_asia_view(ctx: Context) -> str:
+def central_asia_view(ctx: Context) -> tuple[str, dict]:
     f = ctx.filters
     rows = q.central_asia_balance(ctx.con, f)
-    what = q.EVENT_TYPE_LABELS[f.event_type].lower() if f.event_type else "contacts"
-    heading = (
-        "<h1>Central Asia: Russia, the US, China and the rest</h1>"
-        f'<p class="subtitle">{e(what.capitalize())} of each Central Asian state · {e(fmt_period(f))}</p>'
-    )
-    if not rows:
-        return heading + empty(
-            "No contacts for this filter",
-            f"The marts hold no {e(what)} of Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan or "
-            f"Uzbekistan in {e(fmt_period(f))}.",
-            '<a href="/central-asia">Show all dates and types</a>',
-        )
     partners = [*q.MAJOR_POWERS, "other"]
     by_state: dict[str, dict[str, dict]] = {}
     for row in rows:
         by_state.setdefault(row["country"], {})[row["partner"]] = row
-    body = []
-    for state in q.CENTRAL_ASIA:
+    states = []
+    for state in q.CENTRAL_ASIA if rows else ():
         cells = by_state.get(state, {})
         total = sum(cells[p]["n_contacts"] for p in cells)
         segments = [
             (PARTNER_LABELS[p], charts.FIXED_COLOURS[p], float(cells[p]["n_contacts"]) if p in cells else 0.0)
             for p in partners
         ]
-        bar = charts.share_bar(segments, title=f"{ctx.country(state)}: contacts by partner")
-        tds = []
+        shown_cells = []
         for p in partners:
             cell = cells.get(p)
             if cell is None:
-                tds.append(f'<td class="num" data-partner="{p}">0</td>')
+                shown_cells.append({"partner": p, "n": None})
                 continue
-            share = cell["n_contacts"] / total if total else 0
-            extra = ""
-            if cell["documents_signed"]:
-                extra += f"<small>{plural(int(cell['documents_signed']), 'document')} signed</small>"
+            names = ""
             if p == "other":
                 names = ", ".join(
                     f"{ctx.country(code)} {n}"
                     for code, n in (item.rsplit(" ", 1) for item in cell["counterparts"].split(", "))
                 )
-                extra += f"<small>{e(truncate(names, 80))}</small>"
-            tds.append(
-                f'<td class="num" data-partner="{p}"><b>{fmt_count(cell["n_contacts"])}</b> '
-                f'<span class="share">{share:.0%}</span>{extra}</td>'
+            shown_cells.append(
+                {
+                    "partner": p,
+                    "n": cell["n_contacts"],
+                    "share": f"{cell['n_contacts'] / total:.0%}" if total else "",
+                    "documents_signed": int(cell["documents_signed"] or 0),
+                    "names": names,
+                }
             )
-        state_href = link("/", f.with_country(state))
-        body.append(
-            f'<tr data-country="{state}"><td><a href="{e(state_href)}">{e(ctx.country(state))}</a></td>'
-            f'<td class="bar">{bar if total else "<span class=muted>no contacts in this period</span>"}</td>'
-            f'{"".join(tds)}<td class="num"><b>{fmt_count(total)}</b></td></tr>'
+        states.append(
+            {
+                "code": state,
+                "name": ctx.country(state),
+                "href": link("/", ctx.chosen.with_country(state)),
+                "total": total,
+                "bar": Markup(charts.share_bar(segments, title=f"{ctx.country(state)}: contacts by partner")),
+                "cells": shown_cells,
+            }
         )
-    table = (
-        '<section class="card">'
-        + legend([(PARTNER_LABELS[p], charts.FIXED_COLOURS[p]) for p in partners])
-        + '<table class="data balance" id="balance"><thead><tr><th>State</th><th>Balance</th>'
-        + "".join(f"<th class=num>{e(PARTNER_LABELS[p])}</th>" for p in partners)
-        + "<th class=num>Total</th></tr></thead><tbody>"
-        + "".join(body)
-        + "</tbody></table>"
-        '<p class="note">A contact is an event with one counterpart: a call or visit is one, '
-        "a summit of six states is five for each participant, one with each other state. "
-        "A state's name opens its engagement view.</p></section>"
-    )
-    return heading + table
+    return "central_asia.html", {
+        "what": q.EVENT_TYPE_LABELS[f.event_type].lower() if f.event_type else "contacts",
+        "period": period_info(ctx, "/central-asia"),
+        "all_time_href": "/central-asia?period=all",
+        "states": states,
+        "partner_legend": [(PARTNER_LABELS[p], charts.FIXED_COLOURS[p]) for p in partners],
+        "partner_labels": [PARTNER_LABELS[p] for p in partners],
+    }
 
 
 # --------------------------------------------------------------------------------------
 # (3) timeline
 
 
-def timeline_view(ctx: Context) -> str:
-    f = ctx.filters
-    events, n_matching = q.timeline(ctx.con, f)
-    heading = f'<h1>Timeline</h1><p class="subtitle">{e(describe(ctx))}</p>'
-    if not events:
-        return heading + empty(
-            "No events for this filter",
-            f"The marts hold no events for {e(describe(ctx))}.",
-            '<a href="/timeline">Show all events</a>',
-        )
+def _timeline_entry(ctx: Context, event: dict) -> dict:
+    participants = event["participant_countries"] or []
+    host = event["host_country"]
+    facts = []  # (text, whether it is the documents signed, which stand out)
+    if event["visit_level"]:
+        facts.append((f"{event['visit_level']} visit", False))
+    if host and host not in participants:
+        facts.append((f"in {ctx.country(host)}", False))
+    if event["documents_signed"]:
+        facts.append((plural(event["documents_signed"], "document") + " signed", True))
+    if event["organisation_name"]:
+        facts.append((event["organisation_name"], False))
+    facts.append((f"reported in {plural(event['n_documents'] or 0, 'article')}", False))
+    return {**event, "names": [(ctx.country(c), c == host) for c in participants], "facts": facts}
+
+
+def timeline_view(ctx: Context) -> tuple[str, dict]:
+    events, n_matching = q.timeline(ctx.con, ctx.filters)
     count = f"{plural(n_matching, 'event')}, newest first"
     if n_matching > len(events):
         count += f"; showing the newest {len(events):,}: narrow the filters to see older ones"
-    parts = [heading, f'<p class="count">{e(count)}</p>']
-    current_month = None
+    entries = []
+    current_month: object = ()  # no month yet (None is "date unknown")
     for event in events:
         month = event["start_date"].replace(day=1) if event["start_date"] else None
-        if month != current_month or current_month is None and len(parts) == 2:
-            parts.append(f'<h2 class="month">{e(f"{month:%B %Y}" if month else "Date unknown")}</h2>')
-            current_month = month
-        participants = event["participant_countries"] or []
-        host = event["host_country"]
-        names = " · ".join(
-            f"<b>{e(ctx.country(c))}</b>" + (' <span class="host">host</span>' if c == host else "")
-            for c in participants
-        )
-        facts = []
-        if event["visit_level"]:
-            facts.append(f"{e(event['visit_level'])} visit")
-        if host and host not in participants:
-            facts.append(f"in {e(ctx.country(host))}")
-        if event["documents_signed"]:
-            facts.append(
-                f'<span class="signed">{plural(event["documents_signed"], "document")} signed</span>'
-            )
-        if event["organisation_name"]:
-            facts.append(e(event["organisation_name"]))
-        facts.append(f"reported in {plural(event['n_documents'] or 0, 'article')}")
-        quotes = []
-        for mention in event["mentions"][:3]:
-            quotes.append(
-                f"<blockquote>{e(truncate(mention['evidence'], 420))}"
-                f"<cite>{evidence_link(mention['document_id'], 'm-' + mention['mention_id'], source_label(mention))}</cite>"
-                "</blockquote>"
-            )
-        if len(event["mentions"]) > 3:
-            quotes.append(f'<p class="note">and {len(event["mentions"]) - 3} more reports</p>')
-        parts.append(
-            f'<article class="event" id="e-{e(event["event_id"])}" data-type="{e(event["event_type"])}">'
-            f'<div class="when">{e(fmt_event_date(event["start_date"], event["end_date"], event["date_precision"]))}</div>'
-            f'<div class="what"><div class="head">{badge(event["event_type"])} {names}</div>'
-            f'<div class="facts">{" · ".join(facts)}</div>{"".join(quotes)}</div></article>'
-        )
-    return "".join(parts)
+        entry = _timeline_entry(ctx, event)
+        entry["new_month"] = month != current_month
+        entry["month_label"] = f"{month:%B %Y}" if month else "Date unknown"
+        current_month = month
+        entries.append(entry)
+    return "timeline.html", {
+        "described": describe(ctx),
+        "period": period_info(ctx, "/timeline"),
+        "events": entries,
+        "count": count,
+        "all_href": "/timeline?period=all",
+        "suspect": suspect_info(ctx, "/timeline"),
+    }
 
 
 # --------------------------------------------------------------------------------------
 # (4) figures
 
 
-def figures_view(ctx: Context) -> str:
+def _figure_row(ctx: Context, g: dict) -> dict:
+    direction = ""
+    if g["source_country"] and g["target_country"]:
+        direction = f"{ctx.country(g['source_country'])} → {ctx.country(g['target_country'])}"
+    period = str(g["reference_year"]) if g["reference_year"] else "—"
+    start, end = g["period_start"], g["period_end"]
+    if start and end and (start.month, end.month) != (1, 12):
+        same_month = (start.year, start.month) == (end.year, end.month)
+        period = fmt_month(start) if same_month else f"{start:%b}–{end:%b %Y}"
+    if g["unit"] == "percent":
+        low, high, latest, unit = g["min_value"], g["max_value"], g["latest_value"], "percent"
+    elif g["max_value_usd"] is not None:
+        low, high, latest, unit = g["min_value_usd"], g["max_value_usd"], g["latest_value_usd"], "USD"
+    else:
+        low, high, latest, unit = g["min_value"], g["max_value"], g["latest_value"], g["unit"]
+    spread = fmt_amount(low, unit) + (f" – {fmt_amount(high, unit)}" if high != low else "")
+    latest_mention = next((m for m in g["mentions"] if m["figure_id"] == g["latest_figure_id"]), None)
+    return {
+        "metric": g["metric"],
+        "pair": " – ".join(ctx.country(c) for c in g["countries"] or []) or "No country named",
+        "direction": direction,
+        "period": period,
+        "latest": fmt_amount(g["latest_value"], g["unit"], g["latest_qualifier"]),
+        "usd": fmt_amount(g["latest_value_usd"], "USD", g["latest_qualifier"]) if g["unit"] != "percent" else "",
+        "strip": Markup(charts.range_strip(low, high, latest)),
+        "spread": spread,
+        "n_documents": g["n_documents"],
+        "n_mentions": g["n_mentions"],
+        "quote": latest_mention["evidence"] if latest_mention else None,
+        "mentions": g["mentions"],
+    }
+
+
+def figures_view(ctx: Context) -> tuple[str, dict]:
     f = ctx.filters
     groups, n_matching = q.figures(ctx.con, f)
-    heading = (
-        "<h1>Investment, trade and deal figures</h1>"
-        f'<p class="subtitle">{e(describe(ctx, with_type=False, with_metric=True))}</p>'
-    )
-    if not groups:
-        return heading + empty(
-            "No figures for this filter",
-            f"The marts hold no reported figures for {e(describe(ctx, with_type=False, with_metric=True))}.",
-            '<a href="/figures">Show all figures</a>',
-        )
     count = plural(n_matching, "figure") + " (same pair, metric, year and unit grouped across sources)"
     if n_matching > len(groups):
-        count += f"; showing {len(groups):,}: narrow the filters to see the rest"
-    rows = []
-    current_pair = None
+        count += f"; showing the largest {len(groups):,}: narrow the filters to see the rest"
+    metrics: dict[str, dict] = {}
     for g in groups:
-        countries = g["countries"] or []
-        pair = tuple(countries)
-        if pair != current_pair:
-            label = " – ".join(ctx.country(c) for c in countries) or "No country named"
-            rows.append(f'<tr class="pair"><th colspan="8">{e(label)}</th></tr>')
-            current_pair = pair
-        direction = ""
-        if g["source_country"] and g["target_country"]:
-            direction = f"{ctx.country(g['source_country'])} → {ctx.country(g['target_country'])}"
-        period = str(g["reference_year"]) if g["reference_year"] else "—"
-        if (
-            g["period_start"]
-            and g["period_end"]
-            and (g["period_start"].month, g["period_end"].month) != (1, 12)
-        ):
-            period = f"{g['period_start']:%b}–{g['period_end']:%b %Y}"
-        usd_low, usd_high = g["min_value_usd"], g["max_value_usd"]
-        if g["unit"] == "percent":
-            spread = fmt_amount(g["min_value"], "percent")
-            if g["max_value"] != g["min_value"]:
-                spread += f" – {fmt_amount(g['max_value'], 'percent')}"
-            strip = charts.range_strip(g["min_value"], g["max_value"], g["latest_value"])
-        else:
-            low, high = (usd_low, usd_high) if usd_high is not None else (g["min_value"], g["max_value"])
-            unit = "USD" if usd_high is not None else g["unit"]
-            spread = fmt_amount(low, unit)
-            if high != low:
-                spread += f" – {fmt_amount(high, unit)}"
-            latest = g["latest_value_usd"] if usd_high is not None else g["latest_value"]
-            strip = charts.range_strip(low, high, latest)
-        usd = fmt_amount(g["latest_value_usd"], "USD", g["latest_qualifier"])
-        latest_mention = next((m for m in g["mentions"] if m["figure_id"] == g["latest_figure_id"]), None)
-        quote = ""
-        if latest_mention:
-            quote = f'<div class="quote">«{e(truncate(latest_mention["evidence"], 220))}»</div>'
-        links = " ".join(
-            evidence_link(
-                m["document_id"], "f-" + m["figure_id"], f"[{i}]", f"{source_label(m)}: {m['evidence']}"
-            )
-            for i, m in enumerate(g["mentions"], start=1)
+        section = metrics.setdefault(
+            g["metric"], {"metric": g["metric"], "label": q.METRIC_LABELS.get(g["metric"], g["metric"]), "groups": []}
         )
-        rows.append(
-            f'<tr data-metric="{e(g["metric"])}">'
-            f"<td>{e(q.METRIC_LABELS.get(g['metric'], g['metric']))}</td>"
-            f"<td>{e(direction)}</td><td>{e(period)}</td>"
-            f'<td class="num"><b>{e(fmt_amount(g["latest_value"], g["unit"], g["latest_qualifier"]))}</b></td>'
-            f'<td class="num">{e(usd if g["unit"] != "percent" else "")}</td>'
-            f'<td class="range-cell">{strip}<small>{e(spread)}</small></td>'
-            f'<td class="num">{plural(g["n_documents"], "article")}<small>{plural(g["n_mentions"], "mention")}</small></td>'
-            f'<td class="evidence">{quote}{links}</td></tr>'
+        section["groups"].append(_figure_row(ctx, g))
+    return "figures.html", {
+        "described": describe(ctx, with_type=False, with_metric=True),
+        "metrics": list(metrics.values()),
+        "count": count,
+        "period": period_info(ctx, "/figures"),
+        "hidden_other": q.hidden_other_figures(ctx.con, f),
+        "other_href": link("/figures", ctx.chosen, metric="other"),
+        "all_href": "/figures?period=all",
+    }
+
+
+# --------------------------------------------------------------------------------------
+# (5) quality
+
+
+def quality_view(ctx: Context) -> tuple[str, dict]:
+    caps = ctx.scope.capabilities
+    rules = quality.rules(ctx.con, rule_quality=caps.rule_quality, rule_ids=caps.rule_ids)
+    for rule in rules:
+        # Under the default minimum: the rows' confidence, else the measured precision.
+        measured = rule["rule_confidence"] if rule["rule_confidence"] is not None else rule["dev_precision"]
+        rule["below"] = measured is not None and measured < s.DEFAULT_MIN_CONFIDENCE
+    if caps.rule_ids and not caps.rule_quality:
+        note = ""
+    elif not caps.rule_ids:
+        note = (
+            "Not available: this warehouse records no rule per row (rule_id) and no measured "
+            "precision (marts.rule_quality). The coverage below is for all rows together."
         )
-    table = (
-        '<section class="card"><table class="data figures" id="figures"><thead><tr>'
-        "<th>Metric</th><th>Direction</th><th>Period</th><th class=num>Latest, as reported</th>"
-        "<th class=num>In USD</th><th>Range across sources</th><th class=num>Sources</th>"
-        "<th>Evidence</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-        '<p class="note">USD at the yearly average rate of the reference year. The range spans '
-        "every report of the same figure; the dot marks the latest. [n] opens the sentence in "
-        "its article.</p></section>"
-    )
-    return heading + f'<p class="count">{e(count)}</p>' + table
+    else:
+        note = "No rules recorded."
+    return "quality.html", {
+        "rules": rules,
+        "rules_note": note,
+        "min_confidence": f"{s.DEFAULT_MIN_CONFIDENCE:g}",
+        "coverage": quality.coverage(ctx.con),
+        "outlets": quality.outlets(ctx.con),
+    }
 
 
 # --------------------------------------------------------------------------------------
 # one article
 
 
-def document_view(ctx: Context, document_id: str | None) -> tuple[int, str, str]:
-    """(status, title, content) for the article page: what the marts took from it."""
+def document_view(ctx: Context, document_id: str | None) -> tuple[int, str, str, dict]:
+    """(status, title, template, values) for the article page."""
     doc = q.document(ctx.con, document_id) if document_id else None
     if doc is None:
-        return (
-            404,
-            "Article not found",
-            empty(
-                "Article not found",
-                f"No article with id {e(document_id or '(none given)')} is in the warehouse; "
-                "a later refresh may have replaced it.",
-                '<a href="/timeline">Back to the timeline</a>',
-            ),
+        text = (
+            f"No article with id {document_id or '(none given)'} is in the warehouse; "
+            "a later refresh may have replaced it."
         )
+        values = message_values("Article not found", text, ("/timeline", "Back to the timeline"))
+        return 404, "Article not found", "message.html", values
+    for m in doc["events"]:
+        m["who"] = ctx.countries(m["participant_countries"])
+        if m["host_country"]:
+            m["who"] += f" (host {ctx.country(m['host_country'])})"
+    for m in doc["figures"]:
+        m["who"] = ctx.countries(m["countries"])
+        if m["source_country"] and m["target_country"]:
+            m["who"] = f"{ctx.country(m['source_country'])} → {ctx.country(m['target_country'])}"
     title = doc["title"] or doc["source_name"]
-    meta = [
-        e(doc["outlet"] or "outlet unknown"),
-        e(fmt_date(doc["published_at"]) if doc["published_at"] else "date unknown"),
-    ]
-    meta.append(e(doc["language"] or ""))
-    meta.append(f"{fmt_count(doc['char_count'])} characters")
-    if doc["url"]:
-        meta.append(f'<a href="{e(doc["url"])}" rel="noreferrer noopener">original</a>')
-    parts = [
-        f"<h1>{e(title)}</h1>",
-        f'<p class="subtitle">{" · ".join(m for m in meta if m)}<br><code>{e(doc["source_name"])}</code></p>',
-        f'<section class="card"><h2>Events reported ({len(doc["events"])})</h2>',
-    ]
-    if doc["events"]:
-        parts.append(
-            '<table class="data article"><thead><tr><th>Date</th><th>Type</th><th>Participants</th>'
-            "<th class=num>Documents</th><th>Modality</th><th>Evidence</th></tr></thead><tbody>"
-        )
-        for m in doc["events"]:
-            who = ", ".join(ctx.country(c) for c in m["participant_countries"] or [])
-            if m["host_country"]:
-                who += f" (host {ctx.country(m['host_country'])})"
-            parts.append(
-                f'<tr id="m-{e(m["mention_id"])}"><td>{e(fmt_event_date(m["start_date"], m["end_date"], m["date_precision"]))}</td>'
-                f"<td>{badge(m['event_type'])}</td><td>{e(who)}</td>"
-                f'<td class="num">{e(m["documents_signed"] or "")}</td>'
-                f'<td><span class="modality {e(m["modality"])}">{e(m["modality"])}</span></td>'
-                f'<td class="evidence">{e(m["evidence"])}</td></tr>'
-            )
-        parts.append("</tbody></table>")
-    else:
-        parts.append('<p class="muted">No events were extracted from this article.</p>')
-    parts.append(f'</section><section class="card"><h2>Figures reported ({len(doc["figures"])})</h2>')
-    if doc["figures"]:
-        parts.append(
-            '<table class="data article"><thead><tr><th>Metric</th><th class=num>Value</th><th class=num>USD</th>'
-            "<th>Countries</th><th>Year</th><th>Modality</th><th>Evidence</th></tr></thead><tbody>"
-        )
-        for m in doc["figures"]:
-            who = ", ".join(ctx.country(c) for c in m["countries"] or [])
-            if m["source_country"] and m["target_country"]:
-                who = f"{ctx.country(m['source_country'])} → {ctx.country(m['target_country'])}"
-            parts.append(
-                f'<tr id="f-{e(m["figure_id"])}"><td>{e(q.METRIC_LABELS.get(m["metric"], m["metric"]))}</td>'
-                f'<td class="num">{e(fmt_amount(m["value"], m["unit"], m["qualifier"]))}</td>'
-                f'<td class="num">{e(fmt_amount(m["value_usd"], "USD") if m["unit"] != "percent" else "")}</td>'
-                f"<td>{e(who)}</td><td>{e(m['reference_year'] or '')}</td>"
-                f'<td><span class="modality {e(m["modality"])}">{e(m["modality"])}</span></td>'
-                f'<td class="evidence">{e(m["evidence"])}</td></tr>'
-            )
-        parts.append("</tbody></table>")
-    else:
-        parts.append('<p class="muted">No figures were extracted from this article.</p>')
-    parts.append("</section>")
-    return 200, title, "".join(parts)
+    return 200, title, "document.html", {"doc": doc, "doc_title": title}
 
 
 # --------------------------------------------------------------------------------------
 # dispatch
 
 
-VIEW_RENDERERS: dict[str, Callable[[Context], str]] = {
+VIEW_RENDERERS: dict[str, Callable[[Context], tuple[str, dict]]] = {
     "/": engagement_view,
     "/central-asia": central_asia_view,
     "/timeline": timeline_view,
     "/figures": figures_view,
+    "/quality": quality_view,
 }
+
+
+def page(
+    template: str,
+    title: str,
+    values: dict,
+    *,
+    view: View | None = None,
+    ctx: Context | None = None,
+    countries: list[dict] | None = None,
+    summary: dict | None = None,
+    warehouse_path: Path | None = None,
+) -> str:
+    """A whole page: the template's content inside the common layout."""
+    chosen = ctx.chosen if ctx else q.Filters()
+    return TEMPLATES.get_template(template).render(
+        title=title,
+        tabs=[{"href": link(v.path, chosen), "label": v.label, "active": v is view} for v in VIEWS],
+        summary=summary,
+        published_at=ctx.info.published_at if ctx else None,
+        form=filter_form(view, ctx, countries or []) if view and ctx else None,
+        problems=list(ctx.chosen.problems) if ctx else [],
+        warehouse_path=ctx.info.path if ctx else warehouse_path,
+        **values,
+    )
+
+
+def message_values(heading: str, message: str, action: tuple[str, str] | None = None) -> dict:
+    """What message.html shows: a heading, a message (may be Markup with <code>), and an
+    optional (href, label) link to go on."""
+    href, label = action or (None, None)
+    return {"heading": heading, "message": message, "action_href": href, "action_label": label}
+
+
+def message_page(
+    status: int,
+    heading: str,
+    message: str,
+    *,
+    view: View | None = None,
+    warehouse_path: Path | None = None,
+    action: tuple[str, str] | None = None,
+) -> Response:
+    """A page that only says something, outside any warehouse."""
+    values = message_values(heading, message, action)
+    return Response(status, page("message.html", heading, values, view=view, warehouse_path=warehouse_path))
 
 
 def render(path: str, params: dict[str, list[str]], warehouse: Warehouse) -> Response:
     """The page for a GET request: a view, an article, an empty state or a 404."""
     view = VIEW_BY_PATH.get(path)
     if view is None and path != "/document":
-        return Response(
-            404,
-            layout(
-                None,
-                "Not found",
-                empty(
-                    "No such page",
-                    f"{e(path)} is not a page of the dashboard.",
-                    '<a href="/">Back to the dashboard</a>',
-                ),
-            ),
-        )
+        return message_page(404, "No such page", f"{path} is not a page of the dashboard.",
+                            action=("/", "Back to the dashboard"))  # fmt: skip
+    where = {"view": view, "warehouse_path": warehouse.path}
     try:
         with warehouse.connect() as (con, info):
-            ctx = Context(con, q.parse_filters(params), info, q.country_names(con))
+            filters = q.parse_filters(params)
+            scope = s.resolve(con, filters, view=path)
+            ctx = Context(con, scope, info, q.country_names(con))
             summary = q.overview(con)
             if summary["n_documents"] == 0:
-                content = empty(
-                    "The warehouse is empty",
-                    "No articles have been ingested yet. Put <code>*.txt</code> or "
-                    "<code>*.jsonl</code> articles in the source folder and run "
-                    "<code>attache refresh</code>.",
+                message = Markup(
+                    "No articles have been ingested yet. Put <code>*.txt</code> or <code>*.jsonl</code> "
+                    "articles in the source folder and run <code>attache refresh</code>."
                 )
-                return Response(200, layout(view, "Empty warehouse", content, ctx=ctx, summary=summary))
-            countries = q.filter_countries(con)
+                values = message_values("The warehouse is empty", message)
+                return Response(200, page("message.html", "Empty warehouse", values, view=view, ctx=ctx, summary=summary))
             if view is None:
-                document_id = (params.get("id") or [None])[-1]
-                status, title, content = document_view(ctx, document_id)
-                return Response(status, layout(None, title, content, ctx=ctx, summary=summary))
-            content = VIEW_RENDERERS[view.path](ctx)
-            return Response(
-                200, layout(view, view.label, content, ctx=ctx, countries=countries, summary=summary)
-            )
+                status, title, template, values = document_view(ctx, (params.get("id") or [None])[-1])
+                return Response(status, page(template, title, values, ctx=ctx, summary=summary))
+            template, values = VIEW_RENDERERS[view.path](ctx)
+            countries = q.filter_countries(con)
+            html = page(template, view.label, values, view=view, ctx=ctx, countries=countries, summary=summary)
+            return Response(200, html)
     except WarehouseMissing:
-        content = empty(
-            "No warehouse yet",
-            f"There is no warehouse at <code>{e(warehouse.path)}</code>. Build it with "
-            f"<code>attache refresh</code> (for example <code>attache refresh --source seeds "
-            f"--warehouse {e(warehouse.path)}</code>), then reload this page.",
-        )
-        return Response(200, layout(view, "No warehouse yet", content, warehouse_path=warehouse.path))
+        message = Markup(
+            "There is no warehouse at <code>{0}</code>. Build it with <code>attache refresh</code> "
+            "(for example <code>attache refresh --source seeds --warehouse {0}</code>), then reload this page."
+        ).format(warehouse.path)
+        return message_page(200, "No warehouse yet", message, **where)
     except MartsMissing as missing:
-        content = empty(
-            "The warehouse has no marts yet",
-            f"<code>{e(warehouse.path)}</code> lacks {e(', '.join('marts.' + m for m in missing.missing))}. "
-            "Run <code>attache refresh</code> to build them.",
+        message = Markup("<code>{}</code> lacks {}. Run <code>attache refresh</code> to build them.").format(
+            warehouse.path, ", ".join("marts." + m for m in missing.missing)
         )
-        return Response(200, layout(view, "No marts yet", content, warehouse_path=warehouse.path))
+        return message_page(200, "The warehouse has no marts yet", message, **where)
     except WarehouseUnreadable as error:
-        content = empty(
-            "The warehouse cannot be opened",
-            f"{e(error)}. Run <code>attache refresh</code> to publish a new one.",
-        )
-        return Response(503, layout(view, "Warehouse unreadable", content, warehouse_path=warehouse.path))
+        message = Markup("{}. Run <code>attache refresh</code> to publish a new one.").format(error)
+        return message_page(HTTPStatus.SERVICE_UNAVAILABLE, "The warehouse cannot be opened", message, **where)
+
+
+def error_page(warehouse_path: Path) -> Response:
+    """The answer when building a page failed (the server logs the traceback)."""
+    return message_page(
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        "This page could not be built",
+        "A query on the marts failed; the server's log has the details.",
+        warehouse_path=warehouse_path,
+        action=("/", "Back to the dashboard"),
+    )

@@ -57,6 +57,7 @@ MAJOR_POWERS = ("RU", "US", "CN")
 TIMELINE_LIMIT = 200
 TIMELINE_ORDER = ("visit", "summit", "meeting", "talks", "phone_call", "agreement_signing")
 FIGURE_GROUP_LIMIT = 300
+SUSPECT_LIMIT = 50
 
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")  # <input type="month"> sends 2025-08
@@ -72,6 +73,12 @@ class Filters:
     end: dt.date | None = None
     event_type: str | None = None
     metric: str | None = None
+    # period=all: every date, instead of the default window of recent months.
+    all_time: bool = False
+    # suspect=include: plot events whose date is implausible (see scope.py) as well.
+    include_suspect: bool = False
+    # Rows whose rule is at least this precise on the development set; None: no filter.
+    min_confidence: float | None = None
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -126,6 +133,19 @@ def parse_filters(params: dict[str, list[str]]) -> Filters:
         problems.append(f"{label} {text!r} is not one of {', '.join(allowed)}; ignored.")
         return None
 
+    def confidence(name: str) -> float | None:
+        text = value(name)
+        if text is None:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            number = -1.0
+        if 0.0 <= number <= 1.0:
+            return number
+        problems.append(f"Minimum confidence {text!r} is not a number from 0 to 1; ignored.")
+        return None
+
     start = month("from", "From")
     end = month("to", "To")
     if start and end and start > end:
@@ -138,11 +158,14 @@ def parse_filters(params: dict[str, list[str]]) -> Filters:
         end=end,
         event_type=choice("event_type", "Event type", EVENT_TYPES),
         metric=choice("metric", "Metric", METRICS),
+        all_time=value("period") == "all",
+        include_suspect=value("suspect") == "include",
+        min_confidence=confidence("confidence"),
         problems=tuple(problems),
     )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict]:
+def fetch_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict]:
     cursor = con.execute(sql, params or [])
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -193,7 +216,7 @@ def country_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def filter_countries(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Countries offered in the filters: the focus countries first, then every other
     country that takes part in an event, by name."""
-    return _rows(
+    return fetch_rows(
         con,
         """
         with active as (
@@ -214,7 +237,7 @@ def filter_countries(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def overview(con: duckdb.DuckDBPyConnection) -> dict:
     """Counts for the header: what the warehouse holds and how fresh it is."""
-    return _rows(
+    return fetch_rows(
         con,
         """
         select
@@ -243,8 +266,24 @@ def most_engaged_country(con: duckdb.DuckDBPyConnection) -> str | None:
 # (1) engagement of one country over time
 
 
-def _event_where(filters: Filters, *, country: str | None) -> Where:
-    """fct_events rows matching the filters (participants, type, period by start month)."""
+# An event dated before 1991 or more than a year after the article that first reported it
+# is most likely a year mentioned in passing ("since 1906", "by 2040"), not a meeting: such
+# events are left out of charts and lists unless asked for, and listed on their own. When
+# no article of the event has a date, the day the warehouse last ingested one stands in:
+# no article can report as past an event more than a year after it was read.
+EARLIEST_PLAUSIBLE_DATE = dt.date(1991, 1, 1)
+SUSPECT_DATE = """coalesce(
+    start_date < date '1991-01-01'
+    or start_date > coalesce(
+        first_reported_at,
+        (select max(cast(ingested_at as date)) from marts.dim_documents)
+    ) + interval 1 year,
+    false)"""
+
+
+def event_where(filters: Filters, *, country: str | None, period: bool = True) -> Where:
+    """fct_events rows matching the filters (participants, type, period by start month,
+    plausible dates, measured confidence)."""
     where = Where()
     if country:
         where.add("list_contains(participant_countries, ?)", country)
@@ -252,37 +291,56 @@ def _event_where(filters: Filters, *, country: str | None) -> Where:
         where.add("list_contains(participant_countries, ?)", filters.counterpart)
     if filters.event_type:
         where.add("event_type = ?", filters.event_type)
-    if filters.start:
+    if period and filters.start:
         where.add("start_date >= ?", filters.start)
-    if filters.end_exclusive:
+    if period and filters.end_exclusive:
         where.add("start_date < ?", filters.end_exclusive)
+    if not filters.include_suspect:
+        where.add(f"not {SUSPECT_DATE}")
+    if filters.min_confidence is not None:
+        where.add("confidence >= ?", filters.min_confidence)
     return where
 
 
-def _engagement_where(filters: Filters, country: str) -> Where:
+def _pairs_cte(filters: Filters, country: str | None = None) -> tuple[str, list[Any]]:
+    """A CTE `pairs`: every dated event matching the filters paired from each participant
+    to each other one, as marts.country_engagement pairs them (a bilateral event gives
+    KZ-RU and RU-KZ, a summit of n states n * (n - 1) rows). Computed from fct_events so
+    that the confidence filter and the suspect dates apply to it as to every other view."""
+    where = event_where(filters, country=country).add("start_date is not null")
+    sql = f"""
+        pairs as (
+            select
+                own.country,
+                other.country as counterpart,
+                cast(date_trunc('month', events.start_date) as date) as month,
+                events.event_id,
+                events.event_type,
+                events.documents_signed
+            from (select * from marts.fct_events where {where.sql}) as events
+            inner join marts.event_participants as own on own.event_id = events.event_id
+            inner join marts.event_participants as other
+                on other.event_id = events.event_id and other.country != own.country
+        )
+    """
+    return sql, where.params
+
+
+def _pair_where(filters: Filters, country: str) -> Where:
     where = Where().add("country = ?", country)
     if filters.counterpart:
         where.add("counterpart = ?", filters.counterpart)
-    if filters.start:
-        where.add("month >= ?", filters.start)
-    if filters.end:
-        where.add("month <= ?", filters.end)
     return where
-
-
-def _engagement_count(filters: Filters) -> str:
-    """The count column for the chosen event type (a whitelisted identifier)."""
-    return ENGAGEMENT_COLUMNS[filters.event_type] if filters.event_type else "n_events"
 
 
 def engagement_totals(con: duckdb.DuckDBPyConnection, filters: Filters, country: str) -> dict:
     """Distinct events of the country (a summit counts once), by type, plus documents signed."""
-    where = _event_where(filters, country=country)
+    where = event_where(filters, country=country)
     type_counts = ",\n".join(
         f"count(*) filter (where event_type = '{event_type}') as {column}"
         for event_type, column in ENGAGEMENT_COLUMNS.items()
     )
-    totals = _rows(
+    totals = fetch_rows(
         con,
         f"""
         select
@@ -294,58 +352,59 @@ def engagement_totals(con: duckdb.DuckDBPyConnection, filters: Filters, country:
         """,
         where.params,
     )[0]
-    pairs = _engagement_where(filters, country)
+    pairs, pair_params = _pairs_cte(filters, country)
+    chosen = _pair_where(filters, country)
     totals["n_counterparts"] = con.execute(
-        f"""
-        select count(distinct counterpart) from marts.country_engagement
-        where {pairs.sql} and {_engagement_count(filters)} > 0
-        """,
-        pairs.params,
+        f"with {pairs} select count(distinct counterpart) from pairs where {chosen.sql}",
+        [*pair_params, *chosen.params],
     ).fetchone()[0]
     return totals
 
 
 def engagement_by_counterpart(con: duckdb.DuckDBPyConnection, filters: Filters, country: str) -> list[dict]:
-    """One row per counterpart: events with it (pairwise, from country_engagement) by type."""
-    where = _engagement_where(filters, country)
-    count = _engagement_count(filters)
-    type_sums = ",\n".join(f"sum({column}) as {column}" for column in ENGAGEMENT_COLUMNS.values())
-    return _rows(
+    """One row per counterpart: distinct events with it, by type, and the months active."""
+    pairs, pair_params = _pairs_cte(filters, country)
+    chosen = _pair_where(filters, country)
+    type_counts = ",\n".join(
+        f"count(distinct event_id) filter (where event_type = '{event_type}') as {column}"
+        for event_type, column in ENGAGEMENT_COLUMNS.items()
+    )
+    return fetch_rows(
         con,
         f"""
+        with {pairs}
         select
             counterpart,
-            sum({count}) as n_events,
-            {type_sums},
-            sum(documents_signed) as documents_signed,
-            min(month) filter (where {count} > 0) as first_month,
-            max(month) filter (where {count} > 0) as last_month
-        from marts.country_engagement
-        where {where.sql}
+            count(distinct event_id) as n_events,
+            {type_counts},
+            coalesce(sum(documents_signed), 0) as documents_signed,
+            min(month) as first_month,
+            max(month) as last_month
+        from pairs
+        where {chosen.sql}
         group by counterpart
-        having sum({count}) > 0
         order by n_events desc, counterpart
         """,
-        where.params,
+        [*pair_params, *chosen.params],
     )
 
 
 def engagement_by_month_and_counterpart(
     con: duckdb.DuckDBPyConnection, filters: Filters, country: str
 ) -> list[dict]:
-    where = _engagement_where(filters, country)
-    count = _engagement_count(filters)
-    return _rows(
+    pairs, pair_params = _pairs_cte(filters, country)
+    chosen = _pair_where(filters, country)
+    return fetch_rows(
         con,
         f"""
-        select month, counterpart, sum({count}) as n_events
-        from marts.country_engagement
-        where {where.sql}
+        with {pairs}
+        select month, counterpart, count(distinct event_id) as n_events
+        from pairs
+        where {chosen.sql}
         group by month, counterpart
-        having sum({count}) > 0
         order by month, counterpart
         """,
-        where.params,
+        [*pair_params, *chosen.params],
     )
 
 
@@ -353,8 +412,8 @@ def engagement_by_month_and_type(
     con: duckdb.DuckDBPyConnection, filters: Filters, country: str
 ) -> list[dict]:
     """Distinct events of the country per month and type (undated events have no month)."""
-    where = _event_where(filters, country=country).add("start_date is not null")
-    return _rows(
+    where = event_where(filters, country=country).add("start_date is not null")
+    return fetch_rows(
         con,
         f"""
         select
@@ -370,6 +429,42 @@ def engagement_by_month_and_type(
     )
 
 
+def suspect_dates(
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = SUSPECT_LIMIT
+) -> tuple[list[dict], int]:
+    """Events of the filters (whatever their period) whose date is implausible, with the
+    sentence and article that gave it. Returns (events, number matching before the limit)."""
+    where = event_where(replace(filters, include_suspect=True), country=filters.country, period=False)
+    where.add(SUSPECT_DATE)
+    events = fetch_rows(
+        con,
+        f"""
+        with suspect as (
+            select * from marts.fct_events where {where.sql}
+        ),
+        first_mention as (
+            select distinct on (mentions.event_id)
+                mentions.event_id, mentions.mention_id, mentions.document_id, mentions.evidence
+            from marts.fct_event_mentions as mentions
+            inner join suspect on suspect.event_id = mentions.event_id
+            order by mentions.event_id, mentions.document_id, mentions.char_start
+        )
+        select
+            suspect.event_id, suspect.event_type, suspect.participant_countries,
+            suspect.start_date, suspect.end_date, suspect.date_precision,
+            suspect.first_reported_at,
+            first_mention.mention_id, first_mention.document_id, first_mention.evidence,
+            count(*) over () as n_matching
+        from suspect
+        left join first_mention on first_mention.event_id = suspect.event_id
+        order by suspect.start_date desc, suspect.event_id
+        limit ?
+        """,
+        [*where.params, limit],
+    )
+    return events, events[0]["n_matching"] if events else 0
+
+
 # --------------------------------------------------------------------------------------
 # (2) Central Asia: contacts with Russia, the US, China and the rest
 
@@ -378,27 +473,22 @@ def central_asia_balance(con: duckdb.DuckDBPyConnection, filters: Filters) -> li
     """Per Central Asian state and partner group ('RU', 'US', 'CN', 'other'): contacts
     (events counted once per counterpart, so a summit of six is five contacts for each),
     documents signed, and for 'other' the counterparts behind it."""
-    where = Where().add("list_contains(?, country)", list(CENTRAL_ASIA))
-    if filters.start:
-        where.add("month >= ?", filters.start)
-    if filters.end:
-        where.add("month <= ?", filters.end)
-    count = _engagement_count(filters)
-    return _rows(
+    pairs, pair_params = _pairs_cte(replace(filters, counterpart=None))
+    return fetch_rows(
         con,
         f"""
-        with contacts as (
+        with {pairs},
+        contacts as (
             select
                 country,
                 case when list_contains(?, counterpart) then counterpart else 'other' end
                     as partner,
                 counterpart,
-                sum({count}) as n_contacts,
-                sum(documents_signed) as documents_signed
-            from marts.country_engagement
-            where {where.sql}
+                count(distinct event_id) as n_contacts,
+                coalesce(sum(documents_signed), 0) as documents_signed
+            from pairs
+            where list_contains(?, country)
             group by all
-            having sum({count}) > 0
         )
         select
             country,
@@ -411,7 +501,7 @@ def central_asia_balance(con: duckdb.DuckDBPyConnection, filters: Filters) -> li
         group by country, partner
         order by country, partner
         """,
-        [list(MAJOR_POWERS), *where.params],
+        [*pair_params, list(MAJOR_POWERS), list(CENTRAL_ASIA)],
     )
 
 
@@ -424,7 +514,7 @@ def timeline(
 ) -> tuple[list[dict], int]:
     """Canonical events matching the filters, newest first, with every mention's evidence
     and source article. Returns (events, number matching before the limit)."""
-    where = _event_where(filters, country=filters.country)
+    where = event_where(filters, country=filters.country)
     organisation = _column_or_null(con, "fct_events", "organisation_id", "events")
     has_organisations = bool(
         con.execute(
@@ -438,7 +528,7 @@ def timeline(
         if has_organisations
         else "cast(null as varchar)"
     )
-    events = _rows(
+    events = fetch_rows(
         con,
         f"""
         select
@@ -468,7 +558,7 @@ def timeline(
     )
     if not events:
         return [], 0
-    mentions = _rows(
+    mentions = fetch_rows(
         con,
         f"""
         select
@@ -502,12 +592,22 @@ def timeline(
 # (4) investment, trade and deal figures by country pair
 
 
-def figures(
-    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = FIGURE_GROUP_LIMIT
-) -> tuple[list[dict], int]:
-    """investment_figures groups matching the filters (country and counterpart among the
-    figure's countries; period by reference year, else by report date), each with the
-    mentions behind it (value, evidence, article). Returns (groups, number matching)."""
+# The key investment_figures groups mentions by (a mention belongs to the group sharing it).
+_FIGURE_GROUP_KEY = """
+    coalesce(array_to_string(figures.countries, ','), '')
+        = coalesce(array_to_string(groups.countries, ','), '')
+    and figures.metric = groups.metric
+    and figures.source_country is not distinct from groups.source_country
+    and figures.target_country is not distinct from groups.target_country
+    and figures.reference_year is not distinct from groups.reference_year
+    and figures.unit is not distinct from groups.unit
+"""
+
+
+def _figure_group_where(filters: Filters) -> Where:
+    """investment_figures groups matching the filters: country and counterpart among the
+    figure's countries, period by reference year or report date, and metric `other`
+    (the catch-all of figures no rule could name) only when asked for by name."""
     where = Where()
     if filters.country:
         where.add("list_contains(countries, ?)", filters.country)
@@ -515,36 +615,68 @@ def figures(
         where.add("list_contains(countries, ?)", filters.counterpart)
     if filters.metric:
         where.add("metric = ?", filters.metric)
-    year = "coalesce(reference_year, year(last_reported_at))"
-    if filters.start:
-        where.add(f"{year} >= ?", filters.start.year)
-    if filters.end:
-        where.add(f"{year} <= ?", filters.end.year)
-    groups = _rows(
+    else:
+        where.add("metric != 'other'")
+    if filters.start or filters.end:
+        # In the period: referring to one of its years, or reported during it.
+        first = filters.start or dt.date(1, 1, 1)
+        last_year = filters.end.year if filters.end else 9999
+        after = filters.end_exclusive or dt.date(9999, 1, 1)
+        where.add(
+            "(reference_year between ? and ? or (last_reported_at >= ? and last_reported_at < ?))",
+            first.year, last_year, first, after,
+        )  # fmt: skip
+    return where
+
+
+def figures(
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = FIGURE_GROUP_LIMIT
+) -> tuple[list[dict], int]:
+    """investment_figures groups matching the filters, by metric (in METRICS order), the
+    largest in USD and the most reported first; each with the mentions behind it (value,
+    evidence, article). With a minimum confidence, a group is shown when one of its reports
+    passes, and only those reports are listed. Returns (groups, number matching)."""
+    where = _figure_group_where(filters)
+    confident = Where()
+    if filters.min_confidence is not None:
+        confident.add("figures.confidence >= ?", filters.min_confidence)
+    groups = fetch_rows(
         con,
         f"""
-        select *, count(*) over () as n_matching
-        from marts.investment_figures
-        where {where.sql}
+        with matching as (
+            select * from marts.investment_figures where {where.sql}
+        ),
+        confident as (
+            select distinct groups.figure_group_id
+            from matching as groups
+            inner join marts.fct_figure_mentions as figures on {_FIGURE_GROUP_KEY}
+            where {confident.sql}
+        )
+        select matching.*, count(*) over () as n_matching
+        from matching
+        inner join confident on confident.figure_group_id = matching.figure_group_id
         order by
-            country_a nulls last, country_b nulls last, metric,
-            reference_year desc nulls last, latest_value_usd desc nulls last
+            list_position(?, matching.metric),
+            coalesce(len(matching.countries), 0) = 0,  -- pairs first, figures of no country last
+            matching.latest_value_usd desc nulls last,
+            matching.n_documents desc,
+            matching.latest_value desc nulls last,
+            matching.figure_group_id
         limit ?
         """,
-        [*where.params, limit],
+        [*where.params, *confident.params, list(METRICS), limit],
     )
     if not groups:
         return [], 0
-    # Mentions belong to a group when they share its key (as investment_figures groups them).
-    mentions = _rows(
+    mentions = fetch_rows(
         con,
         f"""
-        with selected as (
+        with groups as (
             select * from marts.investment_figures
             where list_contains(?, figure_group_id)
         )
         select
-            selected.figure_group_id,
+            groups.figure_group_id,
             figures.figure_id,
             figures.document_id,
             figures.value,
@@ -559,19 +691,13 @@ def figures(
             documents.outlet,
             documents.published_at,
             {_column_or_null(con, "dim_documents", "title", "documents")} as title
-        from selected
-        inner join marts.fct_figure_mentions as figures
-            on coalesce(array_to_string(figures.countries, ','), '')
-                = coalesce(array_to_string(selected.countries, ','), '')
-            and figures.metric = selected.metric
-            and figures.source_country is not distinct from selected.source_country
-            and figures.target_country is not distinct from selected.target_country
-            and figures.reference_year is not distinct from selected.reference_year
-            and figures.unit is not distinct from selected.unit
+        from groups
+        inner join marts.fct_figure_mentions as figures on {_FIGURE_GROUP_KEY}
         left join marts.dim_documents as documents on documents.document_id = figures.document_id
+        where {confident.sql}
         order by documents.published_at desc nulls last, figures.char_start
         """,
-        [[group["figure_group_id"] for group in groups]],
+        [[group["figure_group_id"] for group in groups], *confident.params],
     )
     by_group: dict[str, list[dict]] = {}
     for mention in mentions:
@@ -583,6 +709,18 @@ def figures(
     return groups, groups[0]["n_matching"]
 
 
+def hidden_other_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many groups of metric `other` the figures view hides for these filters (counted
+    as the view would show them, minimum confidence included)."""
+    if filters.metric:
+        return 0
+    others = replace(filters, metric="other")
+    if filters.min_confidence is not None:
+        return figures(con, others, limit=1)[1]  # the groups with a report that passes
+    where = _figure_group_where(others)
+    return con.execute(f"select count(*) from marts.investment_figures where {where.sql}", where.params).fetchone()[0]
+
+
 # --------------------------------------------------------------------------------------
 # one article: what it reported
 
@@ -590,7 +728,7 @@ def figures(
 def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
     title = _column_or_null(con, "dim_documents", "title", "documents")
     url = _column_or_null(con, "dim_documents", "url", "documents")
-    rows = _rows(
+    rows = fetch_rows(
         con,
         f"""
         select
@@ -604,7 +742,7 @@ def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
     if not rows:
         return None
     result = rows[0]
-    result["events"] = _rows(
+    result["events"] = fetch_rows(
         con,
         """
         select
@@ -617,7 +755,7 @@ def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
         """,
         [document_id],
     )
-    result["figures"] = _rows(
+    result["figures"] = fetch_rows(
         con,
         """
         select

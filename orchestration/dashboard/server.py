@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from orchestration.dashboard.pages import Response, empty, layout, render
+from orchestration.dashboard.pages import error_page, render
 from orchestration.dashboard.warehouse import Warehouse
 
 # No script, no external resource: the pages need nothing but their inline style and SVG.
@@ -54,19 +54,7 @@ class DashboardHandler(BaseHTTPRequestHandler):
             response = render(url.path, parse_qs(url.query), self.server.warehouse)
         except Exception:  # noqa: BLE001 (a page must answer even when a query fails; logged)
             traceback.print_exc(file=sys.stderr)
-            response = Response(
-                HTTPStatus.INTERNAL_SERVER_ERROR,
-                layout(
-                    None,
-                    "Error",
-                    empty(
-                        "This page could not be built",
-                        "A query on the marts failed; the server's log has the details.",
-                        '<a href="/">Back to the dashboard</a>',
-                    ),
-                    warehouse_path=self.server.warehouse.path,
-                ),
-            )
+            response = error_page(self.server.warehouse.path)
         body = response.html.encode("utf-8")
         self.send_response(response.status)
         self.send_header("Content-Type", "text/html; charset=utf-8")

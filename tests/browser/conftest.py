@@ -8,6 +8,7 @@ with apt-get if it runs as root; otherwise the tests skip and say why.
 
 from __future__ import annotations
 
+import gzip
 import os
 import selectors
 import shutil
@@ -160,3 +161,47 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# --------------------------------------------------------------------------------------
+# a larger warehouse: 1,000 real news articles, enough to hit the dashboard's defaults
+
+SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "news-ru"
+NEWS_SAMPLE_SIZE = 1_000
+
+
+def sample_news_articles(corpus: Path, n: int) -> list[str]:
+    """n JSON lines taken in turn from each bulk file of the corpus (so that every outlet is
+    in the sample), as they are: the texts stay outside the repository."""
+    files = sorted(corpus.glob("*.jsonl.gz"))
+    per_file = -(-n // len(files))  # ceiling
+    lines: list[str] = []
+    for path in files:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            lines.extend(line for _, line in zip(range(per_file), handle, strict=False))
+    return lines[:n]
+
+
+@pytest.fixture(scope="session")
+def news_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Path:
+    """A warehouse built by `attache refresh` from 1,000 news-ru articles (once per session)."""
+    if not SHARED_CORPUS.is_dir() or not any(SHARED_CORPUS.glob("*.jsonl.gz")):
+        pytest.skip(f"no news-ru corpus at {SHARED_CORPUS} (../shared is absent)")
+    from orchestration.cli import run_refresh
+
+    root = tmp_path_factory.mktemp("news")
+    source = root / "source"
+    source.mkdir()
+    lines = sample_news_articles(SHARED_CORPUS, NEWS_SAMPLE_SIZE)
+    (source / "news-ru-sample.jsonl").write_text("".join(lines), encoding="utf-8")
+    warehouse = root / "warehouse" / "news.duckdb"
+    run_refresh(source, warehouse)
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def news_dashboard(news_warehouse: Path) -> Iterator[str]:
+    """The dashboard on the 1,000-article warehouse; yields its base URL."""
+    process = DashboardProcess(news_warehouse)
+    yield process.url
+    process.stop()

@@ -13,13 +13,16 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.dashboard import make_server
+from orchestration.dashboard import quality
 from orchestration.dashboard import queries as q
+from orchestration.dashboard import scope
 from orchestration.dashboard.pages import fmt_amount, fmt_event_date, render
 from orchestration.dashboard.warehouse import (
     MartsMissing,
@@ -38,7 +41,11 @@ EVENTS = [
     ("e4", "summit", ["CN", "KG", "KZ", "TJ", "TM", "UZ"], "KZ", D(2024, 6, 10), D(2024, 6, 10), "day", None, "C5_CN"),
     ("e5", "talks", ["FR", "UZ"], None, D(2024, 7, 1), None, "month", None, None),
     ("e6", "meeting", ["KZ", "US"], None, None, None, None, None, None),
+    # Years mentioned in passing: 1906 and 2040 (the articles are of 2024): suspect dates.
+    ("e7", "talks", ["KZ", "RU"], None, D(1906, 1, 1), None, "year", None, None),
+    ("e8", "phone_call", ["KZ", "RU"], None, D(2040, 1, 1), None, "year", None, None),
 ]  # fmt: skip
+PLAUSIBLE_EVENTS = [event for event in EVENTS if event[0] not in ("e7", "e8")]
 # (mention_id, event_id, document_id, type, participants, modality, evidence)
 EVENT_MENTIONS = [
     ("m1", "e1", "d1", "phone_call", ["KZ", "RU"], "occurred", "Токаев и Путин провели телефонный разговор."),
@@ -49,6 +56,8 @@ EVENT_MENTIONS = [
     ("m6", "e5", "d2", "talks", ["FR", "UZ"], "occurred", "Переговоры Мирзиёева и Макрона."),
     ("m7", "e6", "d2", "meeting", ["KZ", "US"], "occurred", "Токаев встретился с Трампом."),
     ("m8", None, "d2", "visit", ["RU", "UZ"], "planned", "Путин посетит Ташкент."),
+    ("m9", "e7", "d1", "talks", ["KZ", "RU"], "occurred", "Переговоры идут с 1906 года."),
+    ("m10", "e8", "d2", "phone_call", ["KZ", "RU"], "occurred", "К 2040 году созвонятся."),
 ]  # fmt: skip
 # (figure_id, document_id, metric, value, unit, value_usd, qualifier, countries, source, target, year, evidence)
 FIGURES = [
@@ -56,6 +65,8 @@ FIGURES = [
     ("f2", "d2", "investment_flow", 1.7e9, "USD", 1.7e9, "approx", ["CN", "KZ"], "CN", "KZ", 2023, "Около 1,7 млрд долларов китайских инвестиций."),
     ("f3", "d2", "trade_turnover", 26e9, "CNY", 3.6e9, "more_than", ["KZ", "RU"], None, None, 2024, "Товарооборот превысил 26 млрд юаней."),
     ("f4", "d2", "trade_growth", 13.6, "percent", None, "exact", ["KZ", "RU"], None, None, 2024, "Рост на 13,6 процента."),
+    ("f5", "d1", "investment_flow", 4.0e9, "USD", 4.0e9, "exact", ["KZ", "RU"], "RU", "KZ", 2023, "Россия вложила 4 млрд долларов."),
+    ("f6", "d1", "other", 800.0, "GBP", 1000.0, "exact", ["CH", "KZ"], None, None, 2023, "Пенсионер получил 800 фунтов."),
 ]  # fmt: skip
 COUNTRIES = [
     ("RU", "Russia", True),
@@ -237,6 +248,63 @@ def build_marts(path: Path, *, value_offset: float = 0.0) -> Path:
     return path
 
 
+# The measurement work's additions (issue 12): rule_id and the measured confidence of each
+# row's rule, and marts.rule_quality. Rules: one per event type and per metric.
+RULE_PRECISION = {
+    "event.phone_call": 0.9, "event.visit": 0.5, "event.agreement_signing": 0.8,
+    "event.summit": 0.95, "event.talks": 0.75, "event.meeting": None,
+    "figure.investment_flow": 0.85, "figure.trade_turnover": 0.8, "figure.trade_growth": 0.6,
+    "figure.other": 0.3,
+}  # fmt: skip
+
+
+def add_measurements(path: Path, precision: dict[str, float | None] = RULE_PRECISION) -> Path:
+    """Add rule_id, confidence and marts.rule_quality as the measurement work defines them
+    (an event's confidence is the highest of its mentions')."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table marts.rule_precision (rule_id varchar, dev_precision double)")
+        con.executemany("insert into marts.rule_precision values (?, ?)", list(precision.items()))
+        for table, kind, column in (
+            ("fct_event_mentions", "event", "event_type"),
+            ("fct_figure_mentions", "figure", "metric"),
+        ):
+            con.execute(f"alter table marts.{table} add column rule_id varchar")
+            con.execute(f"alter table marts.{table} add column confidence double")
+            con.execute(f"update marts.{table} set rule_id = '{kind}.' || {column}")
+            con.execute(
+                f"update marts.{table} as facts set confidence = rules.dev_precision "
+                "from marts.rule_precision as rules where rules.rule_id = facts.rule_id"
+            )
+        con.execute("alter table marts.fct_events add column confidence double")
+        con.execute(
+            "update marts.fct_events as events set confidence = (select max(confidence) "
+            "from marts.fct_event_mentions as mentions where mentions.event_id = events.event_id)"
+        )
+        con.execute(
+            """
+            create table marts.rule_quality as
+            with recorded as (
+                select rule_id, 'event' as row_kind, count(*) as rows_recorded
+                from marts.fct_event_mentions group by rule_id
+                union all
+                select rule_id, 'figure', count(*) from marts.fct_figure_mentions group by rule_id
+            )
+            select recorded.rule_id, recorded.row_kind, recorded.rows_recorded,
+                rules.dev_precision,
+                cast(case when rules.dev_precision is null then 0 else 20 end as integer) as dev_rows_scored,
+                rules.dev_precision as confidence
+            from recorded left join marts.rule_precision as rules using (rule_id)
+            """
+        )
+        con.execute("drop table marts.rule_precision")
+    return path
+
+
+@pytest.fixture
+def measured_warehouse(tmp_path: Path) -> Warehouse:
+    return Warehouse(add_measurements(build_marts(tmp_path / "measured.duckdb")))
+
+
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Warehouse:
     return Warehouse(build_marts(tmp_path / "attache.duckdb"))
@@ -358,11 +426,11 @@ def test_timeline_orders_filters_and_carries_evidence(con) -> None:
     assert events[1]["visit_level"] == "state"
 
     everything, n_all = q.timeline(con, q.Filters())
-    assert n_all == len(EVENTS) and everything[-1]["event_id"] == "e6"  # undated last
+    assert n_all == len(PLAUSIBLE_EVENTS) and everything[-1]["event_id"] == "e6"  # undated last
     dated, _ = q.timeline(con, q.Filters(start=D(2024, 1, 1)))
     assert "e6" not in {e["event_id"] for e in dated}
     first_two, n_limited = q.timeline(con, q.Filters(), limit=2)
-    assert (len(first_two), n_limited) == (2, len(EVENTS))
+    assert (len(first_two), n_limited) == (2, len(PLAUSIBLE_EVENTS))
     assert q.timeline(con, q.Filters(country="TM", event_type="phone_call")) == ([], 0)
 
 
@@ -385,18 +453,21 @@ def test_figures_group_range_and_evidence(con) -> None:
     assert {m["evidence"] for m in group["mentions"]} == {FIGURES[0][-1], FIGURES[1][-1]}
 
     _, n_kz = q.figures(con, q.Filters(country="KZ"))
-    assert n_kz == 3
+    assert n_kz == 4  # f1+f2, f3, f4, f5; f6 is metric `other`, hidden
     turnover, _ = q.figures(con, q.Filters(metric="trade_turnover"))
     assert [(g["unit"], g["latest_value"], g["latest_value_usd"]) for g in turnover] == [("CNY", 26e9, 3.6e9)]
-    assert q.figures(con, q.Filters(start=D(2024, 1, 1)))[1] == 2  # by reference year
+    # In a period: referring to one of its years, or reported during it.
+    assert q.figures(con, q.Filters(start=D(2024, 1, 1)))[1] == 4
+    assert q.figures(con, q.Filters(start=D(2024, 4, 1)))[1] == 3  # f5 reported in March
+    assert q.figures(con, q.Filters(end=D(2023, 12, 1)))[1] == 2  # of 2023, reported later
     assert q.figures(con, q.Filters(country="TM")) == ([], 0)
 
 
 def test_document_lists_everything_it_reported(con) -> None:
     doc = q.document(con, "d2")
     assert doc["outlet"] == "Outlet B" and doc["title"] is None
-    assert [m["mention_id"] for m in doc["events"]] == ["m4", "m5", "m6", "m7", "m8"]
-    assert doc["events"][-1]["modality"] == "planned"
+    assert [m["mention_id"] for m in doc["events"]] == ["m4", "m5", "m6", "m7", "m8", "m10"]
+    assert doc["events"][4]["modality"] == "planned"
     assert [f["figure_id"] for f in doc["figures"]] == ["f2", "f3", "f4"]
     assert q.document(con, "no-such-document") is None
     # A value that is not a code travels as a parameter: it matches nothing, breaks nothing.
@@ -468,7 +539,7 @@ def test_pages_render_facts_escape_text_and_explain_empty_states(
     nothing = render("/", {"country": ["TM"], "from": ["2020-01"], "to": ["2020-12"]}, warehouse)
     assert nothing.status == 200 and "No events for this filter" in nothing.html
 
-    figures = render("/figures", {"country": ["KZ"]}, warehouse)
+    figures = render("/figures", {"country": ["KZ"], "period": ["all"]}, warehouse)
     assert "≈ 1.7 bn USD" in figures.html and "1.5 bn USD – 1.7 bn USD" in figures.html
     assert "/document?id=d1#f-f1" in figures.html
 
@@ -502,3 +573,152 @@ def test_server_answers_on_loopback_with_a_strict_policy(running_server: str) ->
     with pytest.raises(urllib.error.HTTPError) as not_found:
         urllib.request.urlopen(running_server + "/etc/passwd")
     assert not_found.value.code == 404
+
+
+# --------------------------------------------------------------------------------------
+# defaults that show signal (issue 16)
+
+
+def resolved(con, **params: str) -> scope.Scope:
+    return scope.resolve(con, q.parse_filters({name: [value] for name, value in params.items()}))
+
+
+def test_default_period_is_the_most_recent_months_that_hold_events(con) -> None:
+    # Plausibly dated events fall in Mar, Jun and Jul 2024; 1906 and 2040 do not count.
+    assert scope.recent_event_months(con, q.Filters()) == (D(2024, 3, 1), D(2024, 7, 1))
+    assert scope.recent_event_months(con, q.Filters(), n=2) == (D(2024, 6, 1), D(2024, 7, 1))
+    figures = scope.resolve(con, q.Filters(), view="/figures")  # by the months they were reported
+    assert (figures.applied.start, figures.applied.end) == (D(2024, 3, 1), D(2024, 7, 1))
+    # A country's own latest months; Central Asia's from events with a Central Asian state.
+    assert scope.recent_event_months(con, q.Filters(country="FR")) == (D(2024, 7, 1), D(2024, 7, 1))
+    asia = scope.resolve(con, q.Filters(), view="/central-asia")
+    assert (asia.applied.start, asia.applied.end) == (D(2024, 3, 1), D(2024, 7, 1))
+    default = resolved(con)
+    assert default.period_is_default
+    assert (default.applied.start, default.applied.end) == (D(2024, 3, 1), D(2024, 7, 1))
+    assert default.chosen.start is None  # links keep following the newest events
+    everything = resolved(con, period="all", **{"from": "2024-06"})
+    assert not everything.period_is_default and everything.applied.start is None
+    chosen = resolved(con, **{"from": "2024-06", "to": "2024-06"})
+    assert (chosen.applied.start, chosen.applied.end, chosen.period_is_default) == (
+        D(2024, 6, 1), D(2024, 6, 1), False)  # fmt: skip
+
+
+def test_suspect_dates_are_left_out_and_listed_with_their_evidence(con) -> None:
+    events, _ = q.timeline(con, q.Filters(country="KZ", counterpart="RU"))
+    assert [event["event_id"] for event in events] == ["e1"]
+    assert q.engagement_totals(con, q.Filters(), "KZ")["n_events"] == 5
+    suspect, n = q.suspect_dates(con, q.Filters(country="KZ"))
+    assert n == 2
+    assert [(e["event_id"], e["start_date"], e["mention_id"]) for e in suspect] == [
+        ("e8", D(2040, 1, 1), "m10"), ("e7", D(1906, 1, 1), "m9")]  # fmt: skip
+    assert suspect[0]["evidence"] == "К 2040 году созвонятся."
+    assert q.suspect_dates(con, q.Filters(country="KZ", event_type="visit")) == ([], 0)
+    included, _ = q.timeline(con, q.Filters(country="KZ", counterpart="RU", include_suspect=True))
+    assert [event["event_id"] for event in included] == ["e8", "e1", "e7"]
+    ru = {r["counterpart"]: r for r in q.engagement_by_counterpart(con, q.Filters(include_suspect=True), "KZ")}
+    assert ru["RU"]["n_events"] == 3
+
+
+def test_figures_hide_other_and_order_pairs_by_usd_within_each_metric(con) -> None:
+    groups, n = q.figures(con, q.Filters())
+    assert "other" not in {g["metric"] for g in groups}
+    assert [(g["metric"], tuple(g["countries"])) for g in groups] == [
+        ("investment_flow", ("KZ", "RU")),  # 4.0 bn USD before
+        ("investment_flow", ("CN", "KZ")),  # 1.7 bn USD
+        ("trade_turnover", ("KZ", "RU")),
+        ("trade_growth", ("KZ", "RU")),
+    ]
+    assert n == 4 and q.hidden_other_figures(con, q.Filters()) == 1
+    others, _ = q.figures(con, q.Filters(metric="other"))
+    assert [g["latest_value"] for g in others] == [800.0]
+    assert q.hidden_other_figures(con, q.Filters(metric="other")) == 0
+
+
+def test_confidence_filter_on_a_measured_warehouse(measured_warehouse: Warehouse) -> None:
+    with measured_warehouse.connect() as (con, _info):
+        default = resolved(con)
+        assert default.capabilities == scope.Capabilities(True, True, True)
+        assert default.applied.min_confidence == scope.DEFAULT_MIN_CONFIDENCE
+        events, _ = q.timeline(con, replace_period(default.applied))
+        # The visit's rule is 0.5 precise, the undated meeting's is not measured: both hidden.
+        assert {e["event_id"] for e in events} == {"e1", "e3", "e4", "e5"}
+        groups, _ = q.figures(con, replace_period(default.applied))
+        # Trade growth's rule is 0.6 precise; f2 (0.85) and f1 both pass for investment_flow.
+        assert {g["metric"] for g in groups} == {"investment_flow", "trade_turnover"}
+        strict = resolved(con, confidence="0.9", period="all")
+        assert {e["event_id"] for e in q.timeline(con, strict.applied)[0]} == {"e1", "e4"}
+        assert q.figures(con, strict.applied) == ([], 0)
+        everything = resolved(con, confidence="0", period="all")
+        assert everything.applied.min_confidence is None
+        assert len(q.timeline(con, everything.applied)[0]) == len(PLAUSIBLE_EVENTS)
+    page = render("/timeline", {"confidence": ["0.9"], "period": ["all"]}, measured_warehouse).html
+    assert '<option value="0.9" selected>' in page and "confidence ≥ 0.9" in page
+    assert "confidence=0.9" in page  # the tabs keep the filter in their links
+    assert 'id="e-e2"' not in page and 'id="e-e1"' in page
+
+
+def replace_period(filters: q.Filters) -> q.Filters:
+    return replace(filters, start=None, end=None)
+
+
+def test_views_say_so_when_the_warehouse_has_no_measurements(warehouse: Warehouse) -> None:
+    for path in ("/", "/central-asia", "/timeline", "/figures"):
+        page = render(path, {"confidence": ["0.9"]}, warehouse)
+        assert page.status == 200, path
+        assert 'id="confidence-note"' in page.html and 'name="confidence"' not in page.html, path
+    quality_page = render("/quality", {}, warehouse).html
+    assert 'id="rules-note"' in quality_page and 'id="outlets"' in quality_page
+
+
+def test_quality_per_rule_and_per_outlet(measured_warehouse: Warehouse) -> None:
+    with measured_warehouse.connect() as (con, _info):
+        rules = {(r["row_kind"], r["rule_id"]): r for r in quality.rules(con, rule_quality=True, rule_ids=True)}
+        visit = rules[("event", "event.visit")]
+        assert (visit["rows_recorded"], visit["dev_precision"], visit["dev_rows_scored"]) == (2, 0.5, 20)
+        assert visit["share_dated"] == 0.5  # m2 has a date, the planned m8 none
+        assert rules[("event", "event.meeting")]["dev_precision"] is None
+        assert rules[("figure", "figure.other")]["share_named_metric"] == 0.0
+        assert rules[("figure", "figure.investment_flow")]["rows_recorded"] == 3
+        coverage = {row["label"]: row for row in quality.coverage(con)}
+        assert coverage["Figure mentions"]["share_named_metric"] == 5 / 6
+        assert coverage["Canonical events"]["n_rows"] == len(EVENTS)
+        outlets = {row["outlet"]: row for row in quality.outlets(con)}
+        assert (outlets["Outlet A"]["n_articles"], outlets["Outlet A"]["newest_published_at"]) == (1, D(2024, 3, 22))
+        assert outlets["Outlet B"]["n_figures"] == 3
+    page = render("/quality", {}, measured_warehouse).html
+    assert 'data-rule="event.visit"' in page and "not measured" in page
+    assert 'class="below"' in page  # rules under the default minimum stand out
+
+
+def test_filters_parse_period_suspect_and_confidence() -> None:
+    filters = q.parse_filters({"period": ["all"], "suspect": ["include"], "confidence": ["0.9"]})
+    assert (filters.all_time, filters.include_suspect, filters.min_confidence) == (True, True, 0.9)
+    assert q.parse_filters({"confidence": ["0"]}).min_confidence == 0.0
+    for bad in ("high", "1.5", "-0.1"):
+        parsed = q.parse_filters({"confidence": [bad]})
+        assert parsed.min_confidence is None
+        assert parsed.problems == (f"Minimum confidence {bad!r} is not a number from 0 to 1; ignored.",)
+    plain = q.parse_filters({"period": ["recent"], "suspect": ["yes"]})
+    assert (plain.all_time, plain.include_suspect) == (False, False)
+
+
+def test_default_confidence_shows_every_row_when_no_rule_reaches_it(tmp_path: Path) -> None:
+    """Rules not yet 0.7 precise: the default would hide everything; it shows every row and
+    says so, and a minimum chosen in the URL still applies."""
+    weak = {rule: (p * 0.3 if p is not None else None) for rule, p in RULE_PRECISION.items()}
+    warehouse = Warehouse(add_measurements(build_marts(tmp_path / "weak.duckdb"), weak))
+    with warehouse.connect() as (con, _info):
+        default = resolved(con, period="all")
+        assert default.applied.min_confidence is None
+        assert default.confidence_shortfall == pytest.approx(0.95 * 0.3)  # the summit's rule
+        assert len(q.timeline(con, default.applied)[0]) == len(PLAUSIBLE_EVENTS)
+        chosen = resolved(con, period="all", confidence="0.2")
+        assert (chosen.applied.min_confidence, chosen.confidence_shortfall) == (0.2, None)
+        assert {e["event_id"] for e in q.timeline(con, chosen.applied)[0]} == {"e1", "e3", "e4", "e5"}
+    page = render("/timeline", {"period": ["all"]}, warehouse).html
+    assert 'id="confidence-shortfall"' in page and "the best: 0.28" in page
+    assert '<option value="0" selected>any row</option>' in page
+    figures = render("/figures", {"period": ["all"]}, warehouse).html
+    assert "the best: 0.26" in figures  # figures have their own best (investment flow's)
+    assert 'id="e-e2"' not in render("/timeline", {"period": ["all"], "confidence": ["0.2"]}, warehouse).html
