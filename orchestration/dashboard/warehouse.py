@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.publish import find_damage
+
 # The marts every view reads; without them there is nothing to show.
 REQUIRED_MARTS = (
     "country_engagement",
@@ -74,7 +76,8 @@ class Warehouse:
                 # The path is a parameter, never pasted into the statement.
                 con.execute("attach ? as warehouse (read_only)", [str(self.path)])
             except duckdb.Error as error:
-                raise WarehouseUnreadable(f"{self.path}: {error}") from error
+                damaged = " is damaged" if find_damage(self.path) is not None else ""
+                raise WarehouseUnreadable(f"{self.path}{damaged}: {error}") from error
             con.execute("use warehouse")
             # Every query the dashboard runs is its own; still, none may read other files.
             con.execute("set enable_external_access = false")
@@ -89,6 +92,14 @@ class Warehouse:
             if missing:
                 raise MartsMissing(missing)
             published_at = dt.datetime.fromtimestamp(stat.st_mtime)
-            yield con, WarehouseInfo(path=self.path, published_at=published_at)
+            try:
+                yield con, WarehouseInfo(path=self.path, published_at=published_at)
+            except duckdb.Error as error:
+                # A file cut short still attaches and fails only when a page reads the lost
+                # blocks: say it is damaged rather than that the page could not be built.
+                damage = find_damage(self.path)
+                if damage is not None:
+                    raise WarehouseUnreadable(f"{self.path} is damaged: {damage}") from error
+                raise
         finally:
             con.close()

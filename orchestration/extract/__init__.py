@@ -37,10 +37,12 @@ __all__ = ["even_batches", "extract", "extract_batches", "extractor_version"]
 
 
 def _rules_fingerprint() -> str:
-    """A hash of the extractor's and the gazetteer loader's source: editing a rule changes it."""
+    """A hash of the extractor's, the gazetteer loader's and the keys' source: editing a rule,
+    or how a row's key is made, changes it."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in sorted([*package.glob("*.py"), *(package.parent / "reference").glob("*.py")]):
+    sources = [*package.glob("*.py"), *(package.parent / "reference").glob("*.py"), package.parent / "keys.py"]
+    for path in sorted(sources):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
