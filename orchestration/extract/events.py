@@ -52,6 +52,7 @@ from orchestration.extract.patterns import (
     PAST_VERB,
     PLANNED_AFTER,
     PLANNED_BEFORE,
+    PROSPECTIVE_BEFORE,
     SPORT_CONTEXT,
     VISIT_LEVEL,
     VISIT_LEVELS,
@@ -106,6 +107,8 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
             .then(pl.lit("negated"))
             .when(before.str.contains(PLANNED_BEFORE) | after.str.contains(PLANNED_AFTER))
             .then(pl.lit("planned"))
+            .when(before.str.contains(PROSPECTIVE_BEFORE))
+            .then(pl.lit("prospective"))
             .when(before.str.contains(HYPOTHETICAL_BEFORE))
             .then(pl.lit("hypothetical"))
             .otherwise(pl.lit("occurred"))
@@ -117,6 +120,8 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
         .with_columns(planned_end.alias("_planned_end"))
         .with_columns(
             pl.when((pl.col("modality") == "occurred") & pl.col("_planned_end").is_not_null() & ~since_planned.str.contains(PAST_VERB))
+            .then(pl.lit("planned"))
+            .when(pl.col("modality") == "prospective")
             .then(pl.lit("planned"))
             .otherwise(pl.col("modality"))
             .alias("modality")

@@ -171,14 +171,16 @@ PLANNED_BEFORE = (
     r"scheduled|invit\w+|is\s+due\s+to|are\s+due\s+to|next\s+(?:week|month|year)|later\s+this\s+(?:week|month|year)|"
     r"в\s+следующ\w+\s+(?:месяц\w*|недел\w*|году)|в\s+ближайш\w+|"
     r"preparations?\s+for|ahead\s+of|"
-    # "в преддверии визита", "примет участие в саммите", "должна состояться встреча"
-    r"в\s+преддверии|примет\s+участие|примут\s+участие|долж(?:ен|на|но|ны)\s+состояться|"
+    # "примет участие в саммите", "должна состояться встреча"
+    r"примет\s+участие|примут\s+участие|долж(?:ен|на|но|ны)\s+состояться|"
     r"will\s+take\s+part|is\s+to\s+(?:attend|visit|meet|hold))\b[^.]{0,50}$"
-    # "накануне визита" names the coming visit ("Накануне Путин провел переговоры" dates a fact)
-    r"|(?i:\bнакануне\s+$)"
     # a headline's infinitive is its future: "Putin To Pay Official Visit To Kyrgyzstan"
     r"|(?-i:\bTo\s+(?:Pay|Make|Hold|Visit|Attend|Host|Sign|Meet)\b)[^.]{0,20}$"
 )
+# A prospective noun phrase names a coming event without a verb: "в преддверии визита Трампа",
+# "в преддверии саммита G20". It makes that trigger planned, but does not carry over to the
+# next ones as a future verb does ("Накануне саммита Си прибыл с визитом": the visit happened).
+PROSPECTIVE_BEFORE = r"(?i)\bв\s+преддверии\s+$"
 # after the trigger, also across a relative clause: "к саммиту ШОС, который пройдет в июле"
 PLANNED_AFTER = (
     r"(?i)^(?:[^.]{0,59}[^\w.])?(?:состоится|состоятся|пройд[её]т|пройдут|запланирован\w*|ожидается|намечен\w*|"

@@ -150,7 +150,7 @@ def test_planned_visits_and_signings_are_not_occurred(reference):
         "В преддверии саммита G20 в Гамбурге президент Турции Реджеп Тайип Эрдоган заявил о готовности к диалогу.",
         "25 мая Дональд Трамп примет участие в саммите глав государств и правительств НАТО в Брюсселе.",
         "18 сентября должна состояться встреча президента США Дональда Трампа и премьер-министра Израиля.",
-        "Южная Корея объявила о новых санкциях накануне визита Дональда Трампа в Сеул.",
+        "Южная Корея объявила о новых санкциях в преддверии визита Дональда Трампа в Сеул.",
     ],
 )
 def test_previews_of_an_event_are_plans(reference, body):
@@ -160,6 +160,12 @@ def test_previews_of_an_event_are_plans(reference, body):
 def test_the_day_before_still_dates_a_fact(reference):
     body = "Накануне Владимир Путин провел переговоры с президентом Казахстана Касым-Жомартом Токаевым."
     assert occurred(run(reference, body)).height == 1
+
+
+def test_a_prospective_noun_phrase_does_not_make_the_next_event_a_plan(reference):
+    body = "Накануне саммита Си Цзиньпин прибыл в Казахстан с государственным визитом 16 июня 2025 года."
+    visits = occurred(run(reference, body)).filter(pl.col("event_type") == "visit")
+    assert visits.height == 1
 
 
 @pytest.mark.parametrize(
