@@ -46,7 +46,8 @@ FIGURE_FIELDS = ("id", "metric", "value", "unit", "countries", "source_country",
 @dataclass
 class Report:
     totals: dict[str, list[int]] = field(default_factory=lambda: {"event": [0, 0, 0], "figure": [0, 0, 0]})
-    attributes: Counter = field(default_factory=Counter)  # "event.host" -> right, "event.host#" -> checked
+    attributes_right: Counter = field(default_factory=Counter)  # "event.host" -> matched items with it right
+    attributes_checked: Counter = field(default_factory=Counter)  # "event.host" -> matched items the gold gives it for
     dates: list[int] = field(default_factory=lambda: [0, 0])
     details: list[str] = field(default_factory=list)
     # one row per prediction: document, kind, rule_id, verdict ('tp', 'neutral', 'fp')
@@ -54,11 +55,10 @@ class Report:
 
     def as_dict(self) -> dict:
         """The reference scorer's JSON shape, plus per-rule counts."""
-        names = sorted(k for k in self.attributes if not k.endswith("#"))
         return {
             "event": prf(*self.totals["event"]),
             "figure": prf(*self.totals["figure"]),
-            "attributes": {k: round(self.attributes[k] / self.attributes[k + "#"], 3) for k in names},
+            "attributes": {k: round(self.attributes_right[k] / n, 3) for k, n in sorted(self.attributes_checked.items())},
             "published_at": round(self.dates[0] / self.dates[1], 3) if self.dates[1] else None,
             "details": self.details,
             "rules": self.rule_counts(),
@@ -160,8 +160,8 @@ def _score_items(report: Report, label: str, kind: str, golds: list[dict], predi
     totals[2] += required - len(found)
     for i, j in pairing.first.items():
         for name, ok in attribute_checks(kind, golds[i], predictions[j]).items():
-            report.attributes[f"{kind}.{name}"] += ok
-            report.attributes[f"{kind}.{name}#"] += 1
+            report.attributes_right[f"{kind}.{name}"] += ok
+            report.attributes_checked[f"{kind}.{name}"] += 1
             if not ok and verbose:
                 report.details.append(f"~~ {label} {kind} {golds[i]['id']}: wrong {name}: {_short(predictions[j])}")
     for j, prediction in enumerate(predictions):
