@@ -1,7 +1,8 @@
 """Date expressions in sentences, resolved to calendar dates.
 
 A day and month without a year take the article's year (the year before when that would put a
-past event well after publication); without an article date, the last year the text named.
+past event well after publication); without an article date, the last year the text named
+before it (never one named further on: that year belongs to another event), else none.
 Relative expressions ("накануне", "месяцем ранее") count from the last date named before them
 in the same paragraph, else from the article's date.
 """
@@ -108,7 +109,6 @@ def date_mentions(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFr
                 pl.col("_published").dt.year() + pl.col("_rel_year"),
                 pl.col("_published").dt.year(),
                 pl.col("_last_year"),
-                pl.col("y").backward_fill().over("document_id"),
             ).alias("_year"),
             pl.col("y").is_not_null().alias("explicit_year"),
         )

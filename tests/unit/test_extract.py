@@ -447,3 +447,14 @@ def test_a_year_dates_a_past_event_and_a_date_after_the_article_is_the_future(re
 def test_every_event_names_the_trigger_rule_that_made_it(reference):
     frames = run(reference, "Президент России Владимир Путин провел телефонный разговор с президентом Казахстана Касым-Жомартом Токаевым.")
     assert frames["event_mentions"]["rule_id"].to_list() == ["trigger.phone_call.telephone_conversation"]
+
+
+def test_an_undated_article_takes_no_year_from_a_later_sentence(reference):
+    # news-ru's RT articles carry no date: a year named further on belongs to another event
+    later = "16 января Нурсултан Назарбаев встретился с Дональдом Трампом в Вашингтоне. В 2008 году Казахстан и США подписали меморандум."
+    [meeting] = occurred(run(reference, later, published_at=None)).filter(pl.col("event_type") == "meeting").to_dicts()
+    assert meeting["start_date"] is None
+    # counter-example: a year named before, in the text's own account, still dates the day
+    earlier = "В 2018 году Казахстан председательствовал в Совбезе ООН. 16 января Нурсултан Назарбаев встретился с Дональдом Трампом в Вашингтоне."
+    meetings = occurred(run(reference, earlier, published_at=None)).filter(pl.col("event_type") == "meeting")
+    assert meetings["start_date"].to_list() == [date(2018, 1, 16)]
