@@ -46,6 +46,7 @@ from orchestration.extract.patterns import (
     HYPOTHETICAL_BEFORE,
     NEGATED_BEFORE,
     NOT_A_RECEPTION,
+    NOMINAL_TALKS_BEFORE,
     NOT_AN_AGREEMENT_AFTER,
     NUMBER_WORDS,
     ONGOING_BEFORE,
@@ -113,7 +114,11 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
             .then(pl.lit("hypothetical"))
             .otherwise(pl.lit("occurred"))
             .alias("modality"),
-            (pl.col("sentence").str.contains(GENERIC_PERIOD) | before.str.slice(-30).str.contains(ONGOING_BEFORE)).alias("is_generic"),
+            (
+                pl.col("sentence").str.contains(GENERIC_PERIOD)
+                | before.str.slice(-30).str.contains(ONGOING_BEFORE)
+                | ((pl.col("event_type") == "talks") & before.str.slice(-40).str.contains(NOMINAL_TALKS_BEFORE))
+            ).alias("is_generic"),
         )
         # "will pay an official visit … and attend a summit": the future carries on until a past verb
         .sort("document_id", "sentence_index", "match_start")

@@ -458,3 +458,21 @@ def test_an_undated_article_takes_no_year_from_a_later_sentence(reference):
     earlier = "В 2018 году Казахстан председательствовал в Совбезе ООН. 16 января Нурсултан Назарбаев встретился с Дональдом Трампом в Вашингтоне."
     meetings = occurred(run(reference, earlier, published_at=None)).filter(pl.col("event_type") == "meeting")
     assert meetings["start_date"].to_list() == [date(2018, 1, 16)]
+
+
+@pytest.mark.parametrize(
+    ("body", "n_talks"),
+    [
+        # named, not held (shapes from news-ru's dev split)
+        ("В июне Трамп говорил, что готов сесть за стол переговоров с лидером КНДР Ким Чен Ыном.", 0),
+        ("Предложенный Россией астанинский формат переговоров не предполагает участия Израиля и Саудовской Аравии.", 0),
+        ("Спецпредставитель США заявил о необходимости переговоров России и Украины.", 0),
+        ("Еврокомиссия заявила о готовности начать переговоры с Россией по газопроводу.", 0),
+        # held
+        ("По итогам переговоров Россия и Казахстан подписали 12 документов 11 ноября 2025 года.", 1),
+        ("В ходе переговоров Путин и Токаев обсудили торговлю 11 ноября 2025 года.", 1),
+    ],
+)
+def test_talks_named_in_a_noun_phrase_are_not_held(reference, body, n_talks):
+    talks = occurred(run(reference, body)).filter(pl.col("event_type") == "talks")
+    assert talks.height == n_talks
