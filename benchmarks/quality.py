@@ -25,9 +25,9 @@ import csv
 import datetime as dt
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
-import tempfile
 
 import duckdb
 import yaml
