@@ -17,7 +17,8 @@ import polars as pl
 from pydantic import Field
 
 from orchestration import landing, schemas
-from orchestration.extract import even_batches, extract_batches, extractor_version
+from orchestration.engine import ExtractionEngine
+from orchestration.extract import even_batches, extractor_version
 from orchestration.ingest import read_documents, scan_source
 from orchestration.progress import report
 from orchestration.resources import SourceFolder, WarehouseResource
@@ -315,13 +316,17 @@ _ENTITY_OFFSETS_SQL = """
     ],
 )
 def extract_mentions(
-    context: dg.AssetExecutionContext, config: ExtractConfig, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: ExtractConfig,
+    warehouse: WarehouseResource,
+    engine: ExtractionEngine,
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Extract sentences, entity, event and figure mentions from documents not yet extracted
     with the current extractor version (all of them when the version changes).
 
     Works in batches: each batch's old rows are deleted and the new ones inserted in one
-    transaction, together with the documents' `extractor_version`.
+    transaction, together with the documents' `extractor_version`. The `engine` resource says
+    where batches are extracted (in-process, or on a Dask cluster through the lake).
     """
     version = extractor_version()
     with warehouse.connect() as con:
@@ -332,8 +337,16 @@ def extract_mentions(
         # documents are read here, on the connection's thread, as the workers ask for more
         documents = (landing.read_documents_for_extraction(con, batch) for batch in batches)
         done = 0
-        for batch, (_, extracted) in zip(batches, extract_batches(documents, workers=config.workers), strict=True):
+        extracted_batches = engine.extract(
+            documents, version=version, workers=config.workers, warehouse_directory=warehouse.paths.directory
+        )
+        extracted_by: Counter[str] = Counter()  # batches per engine worker
+        for batch, result in zip(batches, extracted_batches, strict=True):
+            if result.document_ids != list(batch):  # the engine answers batches in order
+                raise RuntimeError(f"extraction engine returned another batch than {batch[0]}..")
+            extracted = result.frames
             inserted.update(landing.replace_extracted(con, batch, extracted, version))
+            extracted_by[result.worker] += 1
             done += len(batch)
             for table, frames in previews.items():
                 if sum(frame.height for frame in frames) < PREVIEW_ROWS:
@@ -368,6 +381,8 @@ def extract_mentions(
                 "documents_extracted": len(pending),
                 "rows_inserted": inserted[table],
                 "extractor_version": version,
+                "engine": engine.describe(),
+                "batches_per_worker": dg.MetadataValue.json(dict(extracted_by)),
                 "preview": markdown_preview(preview.select(columns)),
             },
         )
