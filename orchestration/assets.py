@@ -129,7 +129,7 @@ def ingest_sources(
     file's documents and errors are replaced; a document whose text is unchanged keeps its
     `ingested_at` and its extracted rows. Files that cannot be read land in raw.ingest_errors
     and the run goes on. With `prune`, documents whose file is gone are removed. Files are read
-    and landed in groups of about 64 MB (`orchestration.ingest.batches`), so memory follows
+    and landed in groups of about 16 MB (`orchestration.ingest.batches`), so memory follows
     the largest group, not the corpus.
     """
     source_dir = source.resolve()

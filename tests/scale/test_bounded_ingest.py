@@ -12,7 +12,7 @@ import pytest
 
 from orchestration.ingest import batches
 from orchestration.ingest.batches import file_groups
-from tests.scale.conftest import mart_hashes
+from benchmarks.marts import mart_hashes
 
 RAW_TABLES_COMPARED = {
     "documents": "select * exclude (ingested_at, extracted_at) from raw.documents",

@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from tests.scale.conftest import mart_hashes
+from benchmarks.marts import mart_hashes
 
 BATCH_SIZE = 40
 ATTACHE = [sys.executable, "-m", "orchestration.cli"]
