@@ -603,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
         results.refreshes.append(refresh(f"full refresh, {label}", articles, source, warehouse, env))
         if source == full and not args.skip_cluster:
             # before the incremental runs add an article: both builds read the same files
-            print(f"5. the whole corpus extracted on --cluster {CLUSTER}", flush=True)
+            print(f"3b. the whole corpus again, extracted on --cluster {CLUSTER}", flush=True)
             results.cluster = cluster_refresh(full, full_warehouse, warehouses, documents.height, env)
         if source == full:
             print("4. incremental refresh of the whole-corpus warehouse", flush=True)
@@ -679,7 +679,7 @@ def print_table(results: Results) -> None:
         in_process = next((r for r in results.refreshes if r.articles == c.articles), None)
         ratio = f"; x{c.wall_seconds / in_process.wall_seconds:.2f} the in-process time" if in_process else ""
         print(
-            f"| {c.label} | {c.wall_seconds:.1f} s{ratio}, peak RSS of the driver {c.peak_rss_mb:,.0f} MB; "
+            f"| {c.label} | {c.wall_seconds:.1f} s{ratio}, peak RSS {c.peak_rss_mb:,.0f} MB (the largest process); "
             f"marts {same} to the in-process build; "
             + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in c.stages.items())
             + " |"

@@ -244,11 +244,15 @@ def _ingest_in_groups(
             pruned_files=pruned if number == 0 else [],
             now=now,
             duplicates=duplicates,
+            # an article may move to a file of a later group: removals wait for the last one
+            defer_removals=len(groups) > 1,
         )
         totals.update(dataclasses.asdict(landed))
         if preview.height < PREVIEW_ROWS:
             preview = pl.concat([preview, documents.select(preview_columns).head(PREVIEW_ROWS)])
         del documents, errors, duplicates  # before the next group is read
+    if len(groups) > 1:
+        totals["removed_documents"] += landing.remove_unheld_documents(con)
     fields = [field.name for field in dataclasses.fields(landing.IngestLanding)]
     return landing.IngestLanding(**{name: totals[name] for name in fields}), preview
 

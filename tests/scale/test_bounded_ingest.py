@@ -83,3 +83,28 @@ def test_refresh_connections_have_the_memory_limit_and_spill_folder(built_wareho
             resource.teardown_after_execution(context)
     assert limit.replace(" ", "") in {"286.1MiB", "300.0MB"}, limit
     assert Path(temp) == warehouse.parent / ".duckdb_tmp"
+
+
+MOVED_ARTICLE = (
+    "Президент Казахстана Касым-Жомарт Токаев провёл телефонный разговор с президентом "
+    "Узбекистана Шавкатом Мирзиёевым. Стороны обсудили подготовку к визиту."
+)
+
+
+def test_article_moving_to_a_later_group_keeps_its_rows(seeds_copy, tmp_path, refresh, query, monkeypatch):
+    """a.txt's article moves to b.txt, read in a later group: its row (ingested_at) and its
+    extracted rows (extracted_at) stay, as when both files are read in one group."""
+    monkeypatch.setattr(batches, "MAX_GROUP_BYTES", 1)  # every file its own group
+    warehouse = tmp_path / "w" / "attache.duckdb"
+    (seeds_copy / "a.txt").write_text(MOVED_ARTICLE, encoding="utf-8")
+    refresh(seeds_copy, warehouse)
+    sql = "select document_id, ingested_at, extracted_at, source_name from raw.documents where body = ?"
+    [(document_id, ingested_at, extracted_at, _)] = query(warehouse, sql, [MOVED_ARTICLE])
+    (seeds_copy / "a.txt").write_text("Токаев и Мирзиёев встретились в Ташкенте.", encoding="utf-8")
+    (seeds_copy / "b.txt").write_text(MOVED_ARTICLE, encoding="utf-8")
+    refresh(seeds_copy, warehouse)
+    assert query(warehouse, sql, [MOVED_ARTICLE]) == [(document_id, ingested_at, extracted_at, "b.txt")]
+    assert query(warehouse, "select count(*) from raw.event_mentions where document_id = ?", [document_id])[0][0] > 0
+    # no document is left that no file holds
+    assert query(warehouse, "select count(*) from raw.documents where document_id not in "
+                 "(select document_id from raw.document_sources)") == [(0,)]  # fmt: skip
