@@ -14,10 +14,10 @@ import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import polars as pl
 
+from orchestration.engine.batch import ExtractedBatch
 from orchestration.engine.lake import LakeFolder, read_parquet, write_parquet
 from orchestration.engine.spec import ClusterSpec
 from orchestration.engine.tasks import BatchResult, extract_batch
@@ -29,15 +29,6 @@ class ClusterUnavailable(RuntimeError):
 
 class ExtractorMismatch(RuntimeError):
     """A worker runs another extractor version than the driver: its rows would mix versions."""
-
-
-@dataclass(frozen=True)
-class ExtractedBatch:
-    """One batch's extracted frames, as the asset lands them, and where it was extracted."""
-
-    document_ids: list[str]
-    frames: dict[str, pl.DataFrame]
-    worker: str
 
 
 @contextmanager

@@ -13,9 +13,7 @@ import posixpath
 import uuid
 from dataclasses import dataclass
 
-import fsspec
 import polars as pl
-from fsspec.core import url_to_fs
 
 
 @dataclass(frozen=True)
@@ -31,11 +29,11 @@ class LakeFolder:
         return f"{self.url.rstrip('/')}/{name}"
 
     def make(self) -> None:
-        fs, path = url_to_fs(self.url)
+        fs, path = _filesystem(self.url)
         fs.makedirs(path, exist_ok=True)
 
     def remove(self) -> None:
-        fs, path = url_to_fs(self.url)
+        fs, path = _filesystem(self.url)
         if fs.exists(path):
             fs.rm(path, recursive=True)
 
@@ -50,7 +48,7 @@ def new_run_folder(lake: LakeFolder) -> LakeFolder:
 
 def write_parquet(frame: pl.DataFrame, url: str) -> None:
     # A temporary name, renamed once complete: a reader never sees half a file.
-    fs, path = url_to_fs(url)
+    fs, path = _filesystem(url)
     fs.makedirs(posixpath.dirname(path), exist_ok=True)
     partial = f"{path}.partial"
     with fs.open(partial, "wb") as handle:
@@ -59,5 +57,13 @@ def write_parquet(frame: pl.DataFrame, url: str) -> None:
 
 
 def read_parquet(url: str) -> pl.DataFrame:
-    with fsspec.open(url, "rb") as handle:
+    fs, path = _filesystem(url)
+    with fs.open(path, "rb") as handle:
         return pl.read_parquet(handle)
+
+
+def _filesystem(url: str):
+    """fsspec's file system for a URL (a plain path: the local one), and the path within it."""
+    from fsspec.core import url_to_fs  # only when a cluster runs
+
+    return url_to_fs(url)

@@ -11,13 +11,8 @@ import dagster as dg
 import polars as pl
 from pydantic import Field
 
-from orchestration.engine.cluster import (
-    ExtractedBatch,
-    dask_client,
-    extract_on_cluster,
-    worker_count,
-)
-from orchestration.engine.lake import LakeFolder, new_run_folder
+from orchestration.engine.batch import ExtractedBatch
+from orchestration.engine.lake import LakeFolder
 from orchestration.engine.spec import ClusterSpec, ClusterSpecError
 from orchestration.extract import extract_batches
 
@@ -82,6 +77,10 @@ class ExtractionEngine(dg.ConfigurableResource):
     def _extract_on_cluster(
         self, spec: ClusterSpec, batches: Iterable[pl.DataFrame], version: str, warehouse_directory: Path
     ) -> Iterator[ExtractedBatch]:
+        # the cluster's modules (and Dask) are imported only when a cluster is asked for
+        from orchestration.engine.cluster import dask_client, extract_on_cluster, worker_count
+        from orchestration.engine.lake import new_run_folder
+
         batches = iter(batches)
         first = next(batches, None)
         if first is None:  # nothing to extract: no cluster started
