@@ -634,7 +634,8 @@ def print_table(results: Results) -> None:
     print()
     print(
         f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; load average at start "
-        f"{m['load_average_at_start']}. Corpus: {results.corpus} ({results.corpus_articles:,} "
+        f"{m['load_average_at_start']}, at the end {[round(x, 2) for x in os.getloadavg()]} (a shared "
+        f"machine: other sessions' work is in every figure). Corpus: {results.corpus} ({results.corpus_articles:,} "
         f"documents, {results.corpus_text_mb} MB of body text)."
     )
     print()
