@@ -1,7 +1,7 @@
 """`make bench`: speed and scale of Attaché on a real corpus, in one run.
 
-    python -m benchmarks.bench [--corpus DIR] [--work DIR] [--skip-100k]
-                               [--natasha-sample N] [--json FILE]
+    python -m benchmarks.bench [--corpus DIR] [--work DIR] [--skip-100k] [--with-1m]
+                               [--skip-cluster] [--natasha-sample N] [--json FILE]
 
 Measures, on the corpus (default ../shared/corpus/news-ru, read in place, never copied into
 the repository):
@@ -10,11 +10,14 @@ the repository):
    reference data loaded once beforehand; the median of three fresh processes, each
    extracting as the refresh does: batches of 5,000 at most, two at a time), beside (a) the floor, one polars `str.contains`
    pass over the same texts, and (b) natasha's Segmenter + NewsMorphTagger + NewsNERTagger
-   over a sample; and where extraction's time goes, stage by stage;
+   over a sample; and where extraction's time goes, stage by stage; ingest throughput (a
+   fresh process reading the corpus as a refresh does, in groups of files) beside its
+   floor, one pass that reads and gunzips the same files;
 2. `make run` on seeds/ after set-up (a fresh warehouse, then a run with nothing new);
 3. full refresh, files to published marts, as `attache refresh` subprocesses: wall time and
    peak RSS at 1k articles, the whole corpus and 100k articles (tiled from the corpus with
-   distinct texts), and the growth per 10x more articles;
+   distinct texts; 1M with --with-1m), and the growth per 10x more articles; the whole
+   corpus again on `--cluster local:2`, its marts compared with the in-process build's;
 4. incremental refresh of the whole-corpus warehouse: one new article, then nothing new,
    with the counts of documents landed and extracted by each.
 
@@ -38,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -55,6 +59,8 @@ SEEDS_DIR = REPO_ROOT / "seeds"
 
 SMALL_SCALE = 1_000
 LARGE_SCALE = 100_000
+HUGE_SCALE = 1_000_000  # with --with-1m
+CLUSTER = "local:2"
 EXTRACT_BATCH = 5_000  # as the extract asset's defaults (ExtractConfig)
 EXTRACT_WORKERS = 2
 EXTRACTION_RUNS = 3  # fresh processes timed; the median is reported
@@ -225,6 +231,48 @@ def time_extraction_in_fresh_processes(corpus: Path, runs: int) -> dict[str, obj
     }
 
 
+def time_read_floor(corpus: Path) -> dict[str, float]:
+    """The floor of ingest: one pass that reads and decompresses every file of the corpus
+    (zlib in 1 MB reads, as ingest does) and does nothing else with the bytes."""
+    started = time.perf_counter()
+    decompressed = 0
+    for path in sorted(corpus.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        with open(path, "rb") as handle:
+            if path.name.endswith(".gz"):
+                inflater = zlib.decompressobj(wbits=31)
+                while chunk := handle.read(1 << 20):
+                    decompressed += len(inflater.decompress(chunk))
+                    while inflater.eof and inflater.unused_data:  # further gzip members
+                        rest = inflater.unused_data
+                        inflater = zlib.decompressobj(wbits=31)
+                        decompressed += len(inflater.decompress(rest))
+            else:
+                while chunk := handle.read(1 << 20):
+                    decompressed += len(chunk)
+    return {"seconds": time.perf_counter() - started, "bytes": decompressed}
+
+
+def time_ingest_in_fresh_process(corpus: Path) -> dict[str, float]:
+    """`read_documents` of the whole corpus (read, decode, clean, hash) in a new interpreter,
+    as a refresh's ingest reads it, in groups of files; seconds and peak RSS."""
+    script = (
+        "import json, sys, time, resource; from pathlib import Path; "
+        "from orchestration.ingest import read_documents, scan_source; "
+        "from orchestration.ingest.batches import file_groups; "
+        "corpus = Path(sys.argv[1]); scanned = scan_source(corpus); started = time.perf_counter(); "
+        "n = sum(read_documents(corpus, group).documents.height "
+        "for group in file_groups(scanned, scanned['source_name'].to_list())); "
+        "print(json.dumps({'seconds': time.perf_counter() - started, 'documents': n, "
+        "'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(corpus)], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def time_floor(documents: pl.DataFrame) -> float:
     bodies = documents["body"]
     started = time.perf_counter()
@@ -328,9 +376,11 @@ def _extracted_since(warehouse: Path, since: dt.datetime) -> int:
         ).fetchall()[0][0]
 
 
-def refresh(label: str, articles: int, source: Path, warehouse: Path, env: dict[str, str]) -> Refresh:
+def refresh(
+    label: str, articles: int, source: Path, warehouse: Path, env: dict[str, str], extra: tuple[str, ...] = ()
+) -> Refresh:
     attache = str(Path(sys.executable).with_name("attache"))
-    command = [attache, "refresh", "--source", str(source), "--warehouse", str(warehouse)]
+    command = [attache, "refresh", "--source", str(source), "--warehouse", str(warehouse), *extra]
     before = _published_identity(warehouse)
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     run = _check(run_measured(command, env), f"refresh ({label})")
@@ -357,6 +407,23 @@ def refresh(label: str, articles: int, source: Path, warehouse: Path, env: dict[
     return result
 
 
+def cluster_refresh(
+    source: Path, in_process_warehouse: Path, warehouses: Path, articles: int, env: dict[str, str]
+) -> dict[str, object]:
+    """A full refresh of the corpus on a local Dask cluster, into a fresh warehouse, beside the
+    in-process one: time, peak RSS, and whether every mart is identical (benchmarks.marts)."""
+    from benchmarks.marts import mart_hashes
+
+    warehouse = warehouses / "cluster" / "attache.duckdb"
+    run = refresh(
+        f"full refresh, {articles:,} articles, --cluster {CLUSTER}", articles, source, warehouse, env,
+        extra=("--cluster", CLUSTER),
+    )  # fmt: skip
+    same = mart_hashes(warehouse) == mart_hashes(in_process_warehouse)
+    print(f"  marts identical to the in-process build: {same}", flush=True)
+    return {"refresh": run, "marts_identical": same}
+
+
 def make_run_seeds(warehouse: Path, env: dict[str, str]) -> CommandRun:
     run = run_measured(["make", "-s", "run", f"WAREHOUSE={warehouse}"], env)
     return _check(run, "make run")
@@ -376,6 +443,7 @@ class Results:
     breakdown: dict[str, float] = field(default_factory=dict)
     make_run: dict[str, float] = field(default_factory=dict)
     refreshes: list[Refresh] = field(default_factory=list)
+    cluster: dict[str, object] = field(default_factory=dict)  # refresh on --cluster, marts_identical
 
 
 def machine() -> dict[str, object]:
@@ -409,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="source folder (default: %(default)s)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="scratch folder (default: %(default)s)")
     parser.add_argument("--skip-100k", action="store_true", help="leave out the 100k-article refresh")
+    parser.add_argument("--with-1m", action="store_true", help="also refresh 1,000,000 tiled articles (about 30 min, 10 GB of disk)")
+    parser.add_argument("--skip-cluster", action="store_true", help="leave out the refresh on --cluster local:2")
     parser.add_argument("--natasha-sample", type=int, default=200, metavar="N", help="articles natasha reads (default 200; 0 skips natasha)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -449,9 +519,17 @@ def main(argv: list[str] | None = None) -> int:
     print("1. extraction throughput", flush=True)
     extraction = time_extraction_in_fresh_processes(corpus, EXTRACTION_RUNS)
     floor_seconds = time_floor(documents)
+    ingest = time_ingest_in_fresh_process(corpus)
+    read_floor = time_read_floor(corpus)
     results.extraction = {
         "text_mb": text_mb,
-        "ingest_seconds": ingest_seconds,
+        "ingest_seconds": ingest["seconds"],
+        "ingest_peak_rss_mb": ingest["peak_rss_mb"],
+        "ingest_mb_per_s": text_mb / ingest["seconds"],
+        "read_floor_seconds": read_floor["seconds"],
+        "read_floor_mb_per_s": text_mb / read_floor["seconds"],
+        "read_floor_decompressed_mb": read_floor["bytes"] / MB,
+        "in_bench_process_ingest_seconds": ingest_seconds,
         "reference_load_seconds": extraction["reference_seconds"],
         "extract_seconds": extraction["seconds"],
         "extract_seconds_runs": extraction["runs_seconds"],
@@ -514,12 +592,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_100k:
         tiled = corpora.tiled(documents, LARGE_SCALE, work / "corpus-100k", key)
         scales.append((f"{LARGE_SCALE:,} articles (tiled)", LARGE_SCALE, tiled))
+    if args.with_1m:
+        huge = corpora.tiled(documents, HUGE_SCALE, work / "corpus-1m", key)
+        scales.append((f"{HUGE_SCALE:,} articles (tiled)", HUGE_SCALE, huge))
     warehouses = work / "warehouses"
     shutil.rmtree(warehouses, ignore_errors=True)
     full_warehouse = warehouses / "full" / "attache.duckdb"
     for label, articles, source in scales:
         warehouse = full_warehouse if source == full else warehouses / source.name / "attache.duckdb"
         results.refreshes.append(refresh(f"full refresh, {label}", articles, source, warehouse, env))
+        if source == full and not args.skip_cluster:
+            # before the incremental runs add an article: both builds read the same files
+            print(f"3b. the whole corpus again, extracted on --cluster {CLUSTER}", flush=True)
+            results.cluster = cluster_refresh(full, full_warehouse, warehouses, documents.height, env)
         if source == full:
             print("4. incremental refresh of the whole-corpus warehouse", flush=True)
             added = full / "bench-new-article.txt"
@@ -549,7 +634,8 @@ def print_table(results: Results) -> None:
     print()
     print(
         f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; load average at start "
-        f"{m['load_average_at_start']}. Corpus: {results.corpus} ({results.corpus_articles:,} "
+        f"{m['load_average_at_start']}, at the end {[round(x, 2) for x in os.getloadavg()]} (a shared "
+        f"machine: other sessions' work is in every figure). Corpus: {results.corpus} ({results.corpus_articles:,} "
         f"documents, {results.corpus_text_mb} MB of body text)."
     )
     print()
@@ -567,7 +653,15 @@ def print_table(results: Results) -> None:
             f"| natasha (segment + morph + NER), {e['natasha_sample_articles']} articles | "
             f"{e['natasha_mb_per_s']:.3f} MB/s; extraction is {e['extract_mb_per_s'] / e['natasha_mb_per_s']:.1f}x faster |"
         )
-    print(f"| ingest (read, decode, clean) | {e['text_mb'] / e['ingest_seconds']:.1f} MB/s of body text |")
+    print(
+        f"| ingest (read, decode, clean, hash), fresh process | {e['ingest_mb_per_s']:.1f} MB/s of body text "
+        f"({e['ingest_seconds']:.1f} s, peak RSS {e['ingest_peak_rss_mb']:,.0f} MB) |"
+    )
+    print(
+        f"| floor: one pass that reads and gunzips the same files | {e['read_floor_mb_per_s']:.0f} MB/s of body text "
+        f"({e['read_floor_decompressed_mb']:.0f} MB of JSON in {e['read_floor_seconds']:.2f} s); ingest is "
+        f"{e['read_floor_mb_per_s'] / e['ingest_mb_per_s']:.1f}x slower |"
+    )
     if results.make_run:
         for case, label in (("fresh_warehouse", "fresh warehouse"), ("nothing_new", "nothing new")):
             stages = ", ".join(f"{k} {v:.1f} s" for k, v in results.make_run[f"{case}_stages"].items())
@@ -578,6 +672,17 @@ def print_table(results: Results) -> None:
             f"{r.documents:,} documents ({r.new_documents} new), {r.extracted_documents} extracted, "
             f"marts {'published' if r.published_replaced else 'untouched'}; "
             + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in r.stages.items())
+            + " |"
+        )
+    if results.cluster:
+        c: Refresh = results.cluster["refresh"]
+        same = "identical" if results.cluster["marts_identical"] else "DIFFERENT"
+        in_process = next((r for r in results.refreshes if r.articles == c.articles), None)
+        ratio = f"; x{c.wall_seconds / in_process.wall_seconds:.2f} the in-process time" if in_process else ""
+        print(
+            f"| {c.label} | {c.wall_seconds:.1f} s{ratio}, peak RSS {c.peak_rss_mb:,.0f} MB (the largest process); "
+            f"marts {same} to the in-process build; "
+            + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in c.stages.items())
             + " |"
         )
     full_runs = [r for r in results.refreshes if r.label.startswith("full refresh")]

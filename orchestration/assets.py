@@ -7,6 +7,7 @@ those of the dbt sources (`["raw", "<table>"]`), so the lineage graph is one pie
 """
 
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -17,8 +18,10 @@ import polars as pl
 from pydantic import Field
 
 from orchestration import landing, schemas
-from orchestration.extract import even_batches, extract_batches, extractor_version
+from orchestration.engine import ExtractionEngine
+from orchestration.extract import even_batches, extractor_version
 from orchestration.ingest import read_documents, scan_source
+from orchestration.ingest.batches import file_groups
 from orchestration.progress import report
 from orchestration.resources import SourceFolder, WarehouseResource
 
@@ -125,7 +128,9 @@ def ingest_sources(
     Unchanged files (same sha256 as recorded in raw.source_files) are not read again. A changed
     file's documents and errors are replaced; a document whose text is unchanged keeps its
     `ingested_at` and its extracted rows. Files that cannot be read land in raw.ingest_errors
-    and the run goes on. With `prune`, documents whose file is gone are removed.
+    and the run goes on. With `prune`, documents whose file is gone are removed. Files are read
+    and landed in groups of about 16 MB (`orchestration.ingest.batches`), so memory follows
+    the largest group, not the corpus.
     """
     source_dir = source.resolve()
     if not source_dir.is_dir():
@@ -140,23 +145,7 @@ def ingest_sources(
         to_read = changes.to_read + landing.files_to_reread(
             con, changes.to_read + pruned, changes.unchanged
         )
-        if to_read:
-            result = read_documents(source_dir, to_read)
-            documents, errors, duplicates = result.documents, result.errors, result.duplicates
-        else:
-            documents = schemas.empty(schemas.DOCUMENTS)
-            errors = schemas.empty(schemas.INGEST_ERRORS)
-            duplicates = None
-        landed = landing.land_ingest(
-            con,
-            scanned=scanned,
-            read_files=to_read,
-            documents=documents,
-            errors=errors,
-            pruned_files=pruned,
-            now=now,
-            duplicates=duplicates,
-        )
+        landed, preview = _ingest_in_groups(con, source_dir, scanned, to_read, pruned, now)
         totals = {
             table: landing.count_rows(con, table)
             for table in ("documents", "ingest_errors", "source_files", "document_sources")
@@ -189,9 +178,7 @@ def ingest_sources(
             "unchanged_documents_reread": landed.kept_documents,
             "removed_documents": landed.removed_documents,
             "source_folder": dg.MetadataValue.path(str(source_dir)),
-            "preview": markdown_preview(
-                documents.select("source_name", "title", "language", "outlet", "published_at", "char_count")
-            ),
+            "preview": markdown_preview(preview),
         },
     )
     yield dg.MaterializeResult(
@@ -228,6 +215,53 @@ def ingest_sources(
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"offending_rows": blank_bodies},
     )
+
+
+def _ingest_in_groups(
+    con: duckdb.DuckDBPyConnection,
+    source_dir,
+    scanned: pl.DataFrame,
+    to_read: list[str],
+    pruned: list[str],
+    now: dt.datetime,
+) -> tuple[landing.IngestLanding, pl.DataFrame]:
+    """Read and land the files one group at a time (memory follows the largest group), in
+    source-name order so that each document's first copy lands first. Returns the summed
+    counts and a preview of the first documents read."""
+    preview_columns = ["source_name", "title", "language", "outlet", "published_at", "char_count"]
+    preview = schemas.empty(schemas.DOCUMENTS).select(preview_columns)
+    totals: Counter[str] = Counter()
+    # with nothing to read, one landing still removes what pruned files held
+    groups = file_groups(scanned, to_read) or [[]]
+    for number, group in enumerate(groups):
+        documents, errors, duplicates = _read_group(source_dir, group)
+        landed = landing.land_ingest(
+            con,
+            scanned=scanned,
+            read_files=group,
+            documents=documents,
+            errors=errors,
+            pruned_files=pruned if number == 0 else [],
+            now=now,
+            duplicates=duplicates,
+            # an article may move to a file of a later group: removals wait for the last one
+            defer_removals=len(groups) > 1,
+        )
+        totals.update(dataclasses.asdict(landed))
+        if preview.height < PREVIEW_ROWS:
+            preview = pl.concat([preview, documents.select(preview_columns).head(PREVIEW_ROWS)])
+        del documents, errors, duplicates  # before the next group is read
+    if len(groups) > 1:
+        totals["removed_documents"] += landing.remove_unheld_documents(con)
+    fields = [field.name for field in dataclasses.fields(landing.IngestLanding)]
+    return landing.IngestLanding(**{name: totals[name] for name in fields}), preview
+
+
+def _read_group(source_dir, group: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    if not group:
+        return schemas.empty(schemas.DOCUMENTS), schemas.empty(schemas.INGEST_ERRORS), None
+    result = read_documents(source_dir, group)
+    return result.documents, result.errors, result.duplicates
 
 
 # --------------------------------------------------------------------------------------
@@ -315,13 +349,17 @@ _ENTITY_OFFSETS_SQL = """
     ],
 )
 def extract_mentions(
-    context: dg.AssetExecutionContext, config: ExtractConfig, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: ExtractConfig,
+    warehouse: WarehouseResource,
+    engine: ExtractionEngine,
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Extract sentences, entity, event and figure mentions from documents not yet extracted
     with the current extractor version (all of them when the version changes).
 
     Works in batches: each batch's old rows are deleted and the new ones inserted in one
-    transaction, together with the documents' `extractor_version`.
+    transaction, together with the documents' `extractor_version`. The `engine` resource says
+    where batches are extracted (in-process, or on a Dask cluster through the lake).
     """
     version = extractor_version()
     with warehouse.connect() as con:
@@ -332,8 +370,16 @@ def extract_mentions(
         # documents are read here, on the connection's thread, as the workers ask for more
         documents = (landing.read_documents_for_extraction(con, batch) for batch in batches)
         done = 0
-        for batch, (_, extracted) in zip(batches, extract_batches(documents, workers=config.workers), strict=True):
+        extracted_batches = engine.extract(
+            documents, version=version, workers=config.workers, warehouse_directory=warehouse.paths.directory
+        )
+        extracted_by: Counter[str] = Counter()  # batches per engine worker
+        for batch, result in zip(batches, extracted_batches, strict=True):
+            if result.document_ids != list(batch):  # the engine answers batches in order
+                raise RuntimeError(f"extraction engine returned another batch than {batch[0]}..")
+            extracted = result.frames
             inserted.update(landing.replace_extracted(con, batch, extracted, version))
+            extracted_by[result.worker] += 1
             done += len(batch)
             for table, frames in previews.items():
                 if sum(frame.height for frame in frames) < PREVIEW_ROWS:
@@ -368,6 +414,8 @@ def extract_mentions(
                 "documents_extracted": len(pending),
                 "rows_inserted": inserted[table],
                 "extractor_version": version,
+                "engine": engine.describe(),
+                "batches_per_worker": dg.MetadataValue.json(dict(extracted_by)),
                 "preview": markdown_preview(preview.select(columns)),
             },
         )

@@ -139,6 +139,8 @@ def run_refresh(
     progress: bool = False,
     dbt_project_dir: Path | None = None,
     keep_snapshots: int = 7,
+    cluster: str = "",
+    extract_batch_size: int | None = None,
 ) -> RefreshRun:
     """Run the refresh job once, in this process, against the Dagster instance in
     DAGSTER_HOME (so the run shows in `attache ui`). Raises RefreshError when it fails."""
@@ -151,6 +153,7 @@ def run_refresh(
     from orchestration.assets import RAW_DOCUMENTS
     from orchestration.dbt import DBT_PROJECT_DIR
     from orchestration.definitions import build_definitions
+    from orchestration.engine import ExtractionEngine
     from orchestration.resources import SourceFolder, WarehouseResource
     from orchestration.schedules import REFRESH_JOB_NAME
 
@@ -160,7 +163,11 @@ def run_refresh(
         warehouse=WarehouseResource(
             path=str(warehouse), lock_timeout_seconds=lock_timeout_seconds, keep_snapshots=keep_snapshots
         ),
+        engine=ExtractionEngine(cluster=cluster),
     )
+    ops_config = {"ingest_sources": {"config": {"prune": prune}}}
+    if extract_batch_size is not None:
+        ops_config["extract_mentions"] = {"config": {"batch_size": extract_batch_size}}
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
     loggers = {"progress": {}} if progress else {"console": {"config": {"log_level": "CRITICAL"}}}
     # dagster-dbt echoes dbt's log lines to stdout; stdout is for the summary (and the run's
@@ -169,7 +176,7 @@ def run_refresh(
         result = job.execute_in_process(
             instance=dg.DagsterInstance.get(),
             run_config={
-                "ops": {"ingest_sources": {"config": {"prune": prune}}},
+                "ops": ops_config,
                 "loggers": loggers,
             },
             tags={"attache/trigger": "cli"},
@@ -258,6 +265,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not source_dir.is_dir():
         print(f"attache refresh: source folder {source_dir} does not exist", file=sys.stderr)
         return EXIT_USAGE
+    if args.cluster:
+        from orchestration.engine import ClusterSpec, ClusterSpecError
+
+        try:
+            ClusterSpec.parse(args.cluster)
+        except ClusterSpecError as error:
+            print(f"attache refresh: {error}", file=sys.stderr)
+            return EXIT_USAGE
     # Progress lines go to stderr: shown when a person watches it, whatever stdout is.
     progress = sys.stderr.isatty()
     if progress:
@@ -270,6 +285,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             lock_timeout_seconds=args.lock_timeout,
             progress=progress,
             keep_snapshots=args.keep_snapshots,
+            cluster=args.cluster or "",
         )
     except RefreshError as error:
         print(f"attache refresh failed: {error}", file=sys.stderr)
@@ -549,6 +565,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=7,
         metavar="N",
         help="previous builds to keep under warehouse/snapshots/ (default 7; 0 keeps none)",
+    )
+    refresh.add_argument(
+        "--cluster",
+        metavar="local:N|ADDRESS",
+        help="extract on Dask: local:N starts N worker processes here, ADDRESS joins a running "
+        "scheduler (tcp://host:8786); default $ATTACHE_CLUSTER, else in this process",
     )
     refresh.set_defaults(handler=cmd_refresh)
 

@@ -18,6 +18,7 @@ from orchestration.dbt import (
     make_dbt_resource,
     prepare_manifest,
 )
+from orchestration.engine import ExtractionEngine
 from orchestration.progress import progress_logger
 from orchestration.resources import SourceFolder, WarehouseResource
 from orchestration.schedules import (
@@ -35,6 +36,7 @@ def build_definitions(
     source: SourceFolder | None = None,
     warehouse: WarehouseResource | None = None,
     feeds: FeedsFile | None = None,
+    engine: ExtractionEngine | None = None,
 ) -> dg.Definitions:
     """Assemble the code location. Resources default to the environment's source folder,
     warehouse and feeds file (`ATTACHE_SOURCE_DIR`, `ATTACHE_WAREHOUSE`, `ATTACHE_FEEDS`, else
@@ -54,6 +56,8 @@ def build_definitions(
             "source": source or SourceFolder(),
             "warehouse": warehouse or WarehouseResource(),
             "feeds": feeds or FeedsFile(),
+            # where extract_mentions extracts: in-process, or a Dask cluster ($ATTACHE_CLUSTER)
+            "engine": engine or ExtractionEngine(),
             "dbt": make_dbt_resource(project),
         },
         # One process per run: the warehouse resource (lock + working copy) is set up once

@@ -387,6 +387,7 @@ def land_ingest(
     pruned_files: Sequence[str],
     now: dt.datetime,
     duplicates: pl.DataFrame | None = None,
+    defer_removals: bool = False,
 ) -> IngestLanding:
     """Replace, in one transaction, everything the warehouse holds for the files just read
     (and remove what it holds for pruned files).
@@ -396,6 +397,10 @@ def land_ingest(
     document already among `documents`. Every record lands in `raw.document_sources`; a
     document's row in `raw.documents` is its first copy (by source name, then line), and it
     is removed only when no record holds it any more.
+
+    With `defer_removals` (files landed in several groups), a document no record holds any
+    more stays until `remove_unheld_documents` runs after the last group: an article that
+    moved to a file of a later group keeps its row and its extracted rows.
     """
     documents = schemas.conform(documents, schemas.DOCUMENTS)
     errors = schemas.conform(errors, schemas.INGEST_ERRORS)
@@ -437,7 +442,7 @@ def land_ingest(
     }
     with transaction(con), registered(con, **frames):
         _replace_holders(con, now)
-        counts = _replace_documents(con, now)
+        counts = _replace_documents(con, now, defer_removals)
         _replace_file_rows(con, now)
         n_duplicates = con.execute(
             f"select count(*) from {DUPLICATES_VIEW} "
@@ -481,7 +486,9 @@ def _replace_holders(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> None:
     con.execute(f"insert into {sources_ref} by name select *, ? as recorded_at from incoming_holders", [now])
 
 
-def _replace_documents(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> tuple[int, int, int, int]:
+def _replace_documents(
+    con: duckdb.DuckDBPyConnection, now: dt.datetime, defer_removals: bool = False
+) -> tuple[int, int, int, int]:
     """Bring raw.documents (and the extracted tables) in step with raw.document_sources for
     the touched documents. Returns (new, updated, kept, removed) counts."""
     docs_ref, sources_ref = table_ref("documents"), table_ref("document_sources")
@@ -536,7 +543,9 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> tupl
         create or replace temp table gone_documents as
         select document_id from previous_documents
         where document_id not in (select document_id from primary_copies)
-        """
+            and not ?
+        """,
+        [defer_removals],
     )
     # Extracted rows of documents that are gone or whose text changed.
     con.execute(
@@ -589,6 +598,30 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> tupl
     ):
         con.execute(f"drop table {temp}")
     return counts
+
+
+def remove_unheld_documents(con: duckdb.DuckDBPyConnection) -> int:
+    """Remove the documents (and their extracted rows) that no record of raw.document_sources
+    holds: the removals `land_ingest(defer_removals=True)` left for the end. Returns how many."""
+    docs_ref, sources_ref = table_ref("documents"), table_ref("document_sources")
+    with transaction(con):
+        con.execute(
+            f"""
+            create or replace temp table unheld_documents as
+            select document_id from {docs_ref}
+            where document_id not in (select document_id from {sources_ref})
+            """
+        )
+        removed = con.execute("select count(*) from unheld_documents").fetchall()[0][0]
+        if removed:
+            for table in (*schemas.EXTRACTED_TABLES, "documents"):
+                con.execute(
+                    f"delete from {table_ref(table)} "
+                    "where document_id in (select document_id from unheld_documents)"
+                )
+            note_raw_changed(con)
+        con.execute("drop table unheld_documents")
+    return removed
 
 
 def _replace_file_rows(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> None:

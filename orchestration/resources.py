@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field, PrivateAttr
 
-from orchestration import landing
+from orchestration import duckdb_limits, landing
 from orchestration.progress import report
 from orchestration.publish import (
     DEFAULT_KEEP_SNAPSHOTS,
@@ -154,7 +154,7 @@ class WarehouseResource(dg.ConfigurableResource):
         Close it before dbt runs: DuckDB lets only one process open a file for writing.
         """
         paths = self._require_open_run()
-        con = duckdb.connect(str(paths.working_copy))
+        con = duckdb.connect(str(paths.working_copy), config=duckdb_limits.connection_config(paths.directory))
         try:
             landing.ensure_raw_tables(con)
             yield con
@@ -168,15 +168,22 @@ class WarehouseResource(dg.ConfigurableResource):
         DbtCliResource passes the process environment to dbt, so it is set there and restored.
         """
         paths = self._require_open_run()
-        previous = os.environ.get(DBT_DATABASE_ENV)
-        os.environ[DBT_DATABASE_ENV] = str(paths.working_copy)
+        settings = {
+            DBT_DATABASE_ENV: str(paths.working_copy),
+            # dbt's connection gets the same memory limit and spill folder (profiles.yml)
+            duckdb_limits.MEMORY_LIMIT_ENV: duckdb_limits.memory_limit(),
+            duckdb_limits.TEMP_DIRECTORY_ENV: str(duckdb_limits.temp_directory(paths.directory)),
+        }
+        previous = {name: os.environ.get(name) for name in settings}
+        os.environ.update(settings)
         try:
             yield
         finally:
-            if previous is None:
-                os.environ.pop(DBT_DATABASE_ENV, None)
-            else:
-                os.environ[DBT_DATABASE_ENV] = previous
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     def publish(self) -> Path:
         paths = self._require_open_run()
