@@ -222,11 +222,14 @@ def extract_events(
     dates: pl.LazyFrame,
     documents: pl.LazyFrame,
     formats: pl.LazyFrame | None = None,
+    memberships: pl.LazyFrame | None = None,
     heads_of_state: pl.LazyFrame | None = None,
     triggers: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """`formats`: organisation_id, format_members (list) of summit formats ("Центральная Азия –
-    Китай"): a summit of a format is attended by its members, named or not. `heads_of_state`:
+    Китай"): a summit of a format is attended by its members, named or not; `memberships`
+    (organisation_id, country, joined_year, left_year) gives the members of the summit's year
+    (without it, today's). `heads_of_state`:
     entity_id of the actors who are heads of state (their talks during a visit are the visit's).
     `triggers`: `find_triggers(sentences)`, when the caller has it already."""
     by = ["document_id", "sentence_index"]
@@ -315,6 +318,8 @@ def extract_events(
             pl.col("country").unique(maintain_order=True).alias("segment_countries"),
             pl.col("country").filter(~pl.col("is_location")).unique(maintain_order=True).alias("segment_parties"),
             pl.col("is_counterpart").any().alias("names_counterpart"),
+            # the segment's own side: its first party not named as a counterpart ("с президентом Египта")
+            pl.col("country").filter(~pl.col("is_location") & ~pl.col("is_counterpart")).first().alias("segment_subject"),
             # who is named: talks during a visit with someone new are an event of their own
             pl.col("entity_id").filter(pl.col("entity_type") == "actor").unique().alias("officials"),
             pl.col("is_head_of_state").any().alias("has_head_of_state"),
@@ -486,6 +491,7 @@ def extract_events(
             pl.lit(None, dtype=pl.String).alias("organisation_id"),
             pl.lit(None, dtype=pl.List(pl.String)).alias("format_members"),
             pl.lit(False).alias("names_counterpart"),
+            pl.lit(None, dtype=pl.String).alias("segment_subject"),
             pl.lit([], dtype=pl.List(pl.String)).alias("officials"),
             pl.lit(False).alias("has_head_of_state"),
         )
@@ -493,6 +499,7 @@ def extract_events(
 
     # "met in Dushanbe": for meetings, talks and calls a place locates the event, it is not a party
     located_only = pl.col("event_type").is_in(["meeting", "talks", "phone_call"])
+    only_counterparts = pl.col("names_counterpart").fill_null(False) & pl.col("segment_subject").is_null()
     empty = pl.lit([], dtype=pl.List(pl.String))
     seg = pl.when(located_only).then(pl.col("segment_parties").fill_null(empty)).otherwise(pl.col("segment_countries"))
     sent = pl.when(located_only).then(pl.col("sentence_parties").fill_null(empty)).otherwise(pl.col("sentence_countries"))
@@ -549,12 +556,17 @@ def extract_events(
                 participants,
                 pl.when(~located_only).then(pl.col("host_country")),
                 # "после встречи с Дональдом Трампом": the other side is the text's protagonist
-                pl.when(located_only & pl.col("names_counterpart") & (participants.list.len() == 1)).then(pl.col("protagonist")),
+                # "он провёл переговоры с президентом Египта, королём Бахрейна …": every side named
+                # is a counterpart, so the subject is the protagonist
+                pl.when(located_only & pl.col("names_counterpart") & ((participants.list.len() == 1) | only_counterparts))
+                .then(pl.col("protagonist")),
             )
             .pipe(_distinct)
             .alias("participants"),
-            # the subject of the sentence, for splitting bilateral events: its first country
-            sent.list.first().alias("principal"),
+            # the subject, for splitting bilateral events: the segment's own side, else the sentence's first country
+            pl.coalesce(
+                pl.when(only_counterparts).then(pl.col("protagonist")), pl.col("segment_subject"), sent.list.first()
+            ).alias("principal"),
         )
         .select(
             *KEYS, "trigger", "pos", "rule_id", "event_type", "modality", "participants", "principal", "protagonist",
@@ -565,15 +577,7 @@ def extract_events(
     events = pl.concat([events, continuations], how="vertical_relaxed")
 
     # --- a summit of a format: its members take part ("the second China–Central Asia Summit")
-    events = (
-        events.with_columns(
-            pl.when((pl.col("event_type") == "summit") & pl.col("format_members").is_not_null())
-            .then(pl.concat_list("participants", "format_members").pipe(_distinct))
-            .otherwise(pl.col("participants"))
-            .alias("participants")
-        )
-        .drop("format_members")
-    )
+    events = _with_summit_members(events, documents, memberships)
 
     # --- bilateral types: one event per counterpart of the principal
     principal = pl.coalesce(
@@ -656,6 +660,40 @@ def extract_events(
         .drop("_published")
     )
     return _one_row_per_event(events, documents, heads_of_state)
+
+
+def _with_summit_members(events: pl.LazyFrame, documents: pl.LazyFrame, memberships: pl.LazyFrame | None) -> pl.LazyFrame:
+    """A summit of a format takes its members of the summit's year (the year of its date, else
+    of the article): the BRICS of 2017 is five states, that of 2024 nine; a named guest stays."""
+    is_summit = (pl.col("event_type") == "summit") & pl.col("format_members").is_not_null()
+    events = events.with_row_index("_event_row")
+    if memberships is None:
+        members = events.filter(is_summit).select("_event_row", pl.col("format_members").alias("_members"))
+    else:
+        year = pl.coalesce(pl.col("start_date").dt.year(), pl.col("published_at").dt.year()).cast(pl.Int32)
+        members = (
+            events.filter(is_summit)
+            .select("_event_row", "document_id", "organisation_id", "start_date")
+            .join(documents.select("document_id", "published_at"), on="document_id", how="left")
+            .join(memberships, on="organisation_id")
+            .filter(
+                year.is_null() & pl.col("left_year").is_null()
+                | year.is_not_null() & (pl.col("joined_year").is_null() | (pl.col("joined_year") <= year))
+                & (pl.col("left_year").is_null() | (year < pl.col("left_year")))
+            )
+            .group_by("_event_row")
+            .agg(pl.col("country").sort().alias("_members"))
+        )
+    return (
+        events.join(members, on="_event_row", how="left")
+        .with_columns(
+            pl.when(pl.col("_members").is_not_null())
+            .then(pl.concat_list("participants", "_members").pipe(_distinct))
+            .otherwise(pl.col("participants"))
+            .alias("participants")
+        )
+        .drop("format_members", "_members", "_event_row")
+    )
 
 
 def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame, heads_of_state: pl.LazyFrame) -> pl.LazyFrame:

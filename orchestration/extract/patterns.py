@@ -224,6 +224,9 @@ CLAUSE_BREAK = (
     r"|,\s*а\s+(?:[^т\s]|т[^а])|,\s*as\s+(?:[^w\s]|w[^e])"
     # who said it is not a party: ", сообщили в Кремле", ", according to"
     r"|,\s*(?:сообщ\w+|переда[её]т|говорится|заявил\w*|according\s+to)\s"
+    # what is said is a clause of its own: "Трамп во время визита в Сеул заявил, что режим КНДР …",
+    # "said that North Korea …" (its countries are no party to the visit)
+    r"|,\s*что\s|\s(?:said|says|stated|noted|stressed|warned)\s+that\s"
 )
 # The source of a statement is not a party to what it reports: ", the Kremlin said", "сообщили в Кремле"
 SOURCE_BEFORE = r"(?i),\s*(?:the\s+)?$"  # with SOURCE_AFTER: ", the Kremlin said"
@@ -382,6 +385,8 @@ TOPIC_BEFORE = (
 VISITOR_BEFORE = rf"(?i)(?:{WORD_START}(?:by|of)|президент\w*|премьер\w*|глав\w*|лидер\w*|министр\w*|председател\w*|president|leader|minister)\s+$"
 # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart
 COUNTERPART_BEFORE = rf"(?i){WORD_START}(?:с|со|with)\s+(?:[\w-]+\s+){{0,3}}$"
+# Between two coordinated mentions: "Египта, королём Бахрейна", "Казахстана и Киргизии", "Egypt and the emir of Qatar"
+COORDINATED_GAP = r"(?i)^\s*(?:,|и|а\s+также|and|as\s+well\s+as)\s*(?:(?:the\s+)?[\w-]+\s+(?:of\s+)?){0,2}$"
 # Locating prepositions: "в Москву", "в Кремле", "на Аляске", "in Washington", "to Astana"
 LOCATION_BEFORE = (
     rf"(?i){WORD_START}(?:в|во|на|in|to|at|(?:city|town|capital|resort|port)\s+of|город\w*|столиц\w*)\s*$"
