@@ -375,15 +375,32 @@ def extract_events(
         .group_by("trigger_id")
         .agg(pl.col("_paragraph_org").last())
     )
+    # "В повестке саммита «Центральная Азия-Россия» … в рамках ЕАЭС. … участники саммита": the
+    # summit the paragraph named last, before any other body it names
+    paragraph_summit = (
+        triggers.filter(pl.col("event_type") == "summit")
+        .select("trigger_id", "document_id", "paragraph_index", "sentence_index")
+        .join(
+            near_summit.join(triggers.select("trigger_id", "document_id", "paragraph_index", "sentence_index"), on="trigger_id").select(
+                "document_id", "paragraph_index", pl.col("sentence_index").alias("_named_in"), "_near_org"
+            ),
+            on=["document_id", "paragraph_index"],
+        )
+        .filter(pl.col("_named_in") < pl.col("sentence_index"))
+        .sort("_named_in")
+        .group_by("trigger_id")
+        .agg(pl.col("_near_org").last().alias("_paragraph_summit"))
+    )
     segment_orgs = (
         triggers.select("trigger_id", "event_type")
         .join(segment_orgs, on="trigger_id", how="left")
         .join(near_summit, on="trigger_id", how="left")
+        .join(paragraph_summit, on="trigger_id", how="left")
         .join(paragraph_org, on="trigger_id", how="left")
         .select(
             "trigger_id",
             pl.when(pl.col("event_type") == "summit")
-            .then(pl.coalesce("_near_org", "organisation_id", "_paragraph_org"))
+            .then(pl.coalesce("_near_org", "organisation_id", "_paragraph_summit", "_paragraph_org"))
             .otherwise(pl.col("organisation_id"))
             .alias("organisation_id"),
         )
