@@ -44,6 +44,7 @@ from orchestration.extract.patterns import (
     EVENT_TRIGGERS,
     GENERIC_PERIOD,
     HYPOTHETICAL_BEFORE,
+    IN_TEMPORAL_ADJUNCT,
     NEGATED_BEFORE,
     NOT_A_RECEPTION,
     NOMINAL_TALKS_BEFORE,
@@ -119,6 +120,7 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
                 | before.str.slice(-30).str.contains(ONGOING_BEFORE)
                 | ((pl.col("event_type") == "talks") & before.str.slice(-40).str.contains(NOMINAL_TALKS_BEFORE))
             ).alias("is_generic"),
+            before.str.slice(-40).str.contains(IN_TEMPORAL_ADJUNCT).alias("in_adjunct"),
         )
         # "will pay an official visit … and attend a summit": the future carries on until a past verb
         .sort("document_id", "sentence_index", "match_start")
@@ -155,6 +157,7 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
             "role",
             "modality",
             "is_generic",
+            "in_adjunct",
         )
     )
 
@@ -549,7 +552,12 @@ def extract_events(
         pl.when(pl.col("event_type").is_in(["visit", "summit"])).then(pl.col("sentence_location")),
     )
     events = (
-        events.filter((pl.col("role") != "series") & ~pl.col("is_generic"))
+        events.filter(
+            (pl.col("role") != "series")
+            & ~pl.col("is_generic")
+            # a recalled frame ("после визита Трампа в Эр-Рияд") past the lead, undated in its clause
+            & ~(pl.col("in_adjunct") & (pl.col("paragraph_index") > 0) & pl.col("start_date").is_null())
+        )
         .with_columns(
             host.alias("host_country"),
             pl.coalesce("start_date", "_s_start", "_y_start", "anchor_date").alias("start_date"),
@@ -594,7 +602,7 @@ def extract_events(
     events = pl.concat([events, continuations], how="vertical_relaxed")
 
     # --- a summit of a format: its members take part ("the second China–Central Asia Summit")
-    events = _with_summit_members(events, documents, memberships)
+    events = _with_summit_members(events, documents, dates, memberships)
 
     # --- bilateral types: one event per counterpart of the principal
     principal = pl.coalesce(
@@ -679,19 +687,26 @@ def extract_events(
     return _one_row_per_event(events, documents, heads_of_state)
 
 
-def _with_summit_members(events: pl.LazyFrame, documents: pl.LazyFrame, memberships: pl.LazyFrame | None) -> pl.LazyFrame:
+def _with_summit_members(
+    events: pl.LazyFrame, documents: pl.LazyFrame, dates: pl.LazyFrame, memberships: pl.LazyFrame | None
+) -> pl.LazyFrame:
     """A summit of a format takes its members of the summit's year (the year of its date, else
-    of the article): the BRICS of 2017 is five states, that of 2024 nine; a named guest stays."""
+    of the article, else the latest year of a day the article names): the BRICS of 2017 is five
+    states, that of 2024 nine; a named guest stays."""
     is_summit = (pl.col("event_type") == "summit") & pl.col("format_members").is_not_null()
     events = events.with_row_index("_event_row")
     if memberships is None:
         members = events.filter(is_summit).select("_event_row", pl.col("format_members").alias("_members"))
     else:
-        year = pl.coalesce(pl.col("start_date").dt.year(), pl.col("published_at").dt.year()).cast(pl.Int32)
+        named_years = (
+            dates.filter(pl.col("precision") == "day").group_by("document_id").agg(pl.col("start_date").max().dt.year().alias("_named_year"))
+        )
+        year = pl.coalesce(pl.col("start_date").dt.year(), pl.col("published_at").dt.year(), "_named_year").cast(pl.Int32)
         members = (
             events.filter(is_summit)
             .select("_event_row", "document_id", "organisation_id", "start_date")
             .join(documents.select("document_id", "published_at"), on="document_id", how="left")
+            .join(named_years, on="document_id", how="left")
             .join(memberships, on="organisation_id")
             .filter(
                 year.is_null() & pl.col("left_year").is_null()

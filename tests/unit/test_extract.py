@@ -517,3 +517,21 @@ def test_talks_whose_every_named_side_is_a_counterpart_are_the_protagonists(refe
 def test_what_is_said_is_not_a_party_to_the_event_of_the_saying(reference, body):
     [visit] = occurred(run(reference, body, language="en" if body.isascii() else "ru")).iter_rows(named=True)
     assert visit["participant_countries"] == ["KR", "US"]
+
+
+@pytest.mark.parametrize(
+    ("body", "recorded"),
+    [
+        # recalled frames, past the lead and undated: not reported
+        ("Трамп прибыл в Токио.\nКонфликт разгорелся спустя две недели после визита Дональда Трампа в Эр-Рияд.", False),
+        ("Трамп прибыл в Токио.\nЕщё до визита в Израиль Дональд Трамп обозначил главного противника.", False),
+        # counter-examples: dated in its own clause, or the lead's own news
+        ("Трамп прибыл в Токио.\nВ ходе государственного визита Путина в Таджикистан 8-10 октября стороны обсудили торговлю.", True),
+        ("В ходе визита в Москву президент Казахстана Касым-Жомарт Токаев обсудил торговлю.", True),
+    ],
+)
+def test_a_visit_recalled_as_the_frame_of_another_event_is_not_reported(reference, body, recorded):
+    visits = occurred(run(reference, body, published_at=date(2025, 10, 20))).filter(
+        (pl.col("event_type") == "visit") & pl.col("evidence").str.contains("визит")
+    )
+    assert (visits.height > 0) is recorded
