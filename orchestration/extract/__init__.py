@@ -7,7 +7,7 @@
 
 `documents` carries at least document_id, body, language, published_at; every result frame
 conforms to its schema in `orchestration.schemas`. Nothing here knows of Dagster or DuckDB.
-Where each rule lives: patterns.py (every regex and word list), text.py (sentences, match
+Where each rule lives: event_rules.py (event triggers, per language, with examples), patterns.py (the other regexes and word lists), text.py (sentences, match
 offsets), entities.py, dates.py, events.py, figures.py.
 """
 
@@ -65,7 +65,7 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
     )
     sentences = split_sentences(docs).pipe(materialise)
     mentions = entity_mentions(sentences, reference).pipe(materialise)
-    triggers = find_triggers(sentences).pipe(materialise)
+    triggers = find_triggers(sentences, docs).pipe(materialise)
     amounts = find_amounts(sentences, docs).pipe(materialise)
     # dates serve events and figures only: they are read in the documents holding either
     in_scope = pl.concat([triggers.select("document_id"), amounts.select("document_id")]).unique()

@@ -33,6 +33,7 @@ from __future__ import annotations
 import polars as pl
 
 from orchestration.extract.entities import countries_by_sentence
+from orchestration.extract.event_rules import EVENT_TRIGGER_RULES
 from orchestration.extract.patterns import (
     ANAPHORA,
     CITATION,
@@ -41,7 +42,6 @@ from orchestration.extract.patterns import (
     DOCUMENT_COUNT,
     DURATION,
     DURATION_DAYS,
-    EVENT_TRIGGERS,
     GENERIC_PERIOD,
     HYPOTHETICAL_BEFORE,
     IN_TEMPORAL_ADJUNCT,
@@ -71,15 +71,31 @@ def _distinct(expr: pl.Expr) -> pl.Expr:
     return expr.list.unique(maintain_order=True).list.drop_nulls()
 
 
-def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
-    # one scan for the sentences that may hold a trigger, then each pattern on those only
-    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for *_, p in EVENT_TRIGGERS]))).pipe(materialise)
+def _with_language(sentences: pl.LazyFrame, documents: pl.LazyFrame | None) -> pl.LazyFrame:
+    if "language" in sentences.collect_schema().names():
+        return sentences
+    if documents is None:
+        return sentences.with_columns(pl.lit("ru").alias("language"))
+    return sentences.join(documents.select("document_id", "language"), on="document_id", how="left").with_columns(
+        pl.col("language").fill_null("ru")
+    )
+
+
+def find_triggers(sentences: pl.LazyFrame, documents: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Every trigger of `event_rules` in the sentences of its language (`documents` gives each
+    document's language; without it, Russian), with its modality and whether it is generic."""
+    # one scan for the sentences that may hold a trigger, then each rule on those of its language only
+    candidates = (
+        _with_language(sentences, documents)
+        .filter(pl.col("sentence").str.contains(any_of([rule.pattern for rule in EVENT_TRIGGER_RULES])))
+        .pipe(materialise)
+    )
     found = pl.concat(
         [
-            locate(candidates, "sentence", KEYS, pattern=pattern).with_columns(
-                pl.lit(rule_id).alias("rule_id"), pl.lit(event_type).alias("event_type"), pl.lit(role).alias("role")
+            locate(candidates.filter(pl.col("language") == rule.language), "sentence", KEYS, pattern=rule.pattern).with_columns(
+                pl.lit(rule.rule_id).alias("rule_id"), pl.lit(rule.event_type).alias("event_type"), pl.lit(rule.role).alias("role")
             )
-            for rule_id, event_type, role, pattern in EVENT_TRIGGERS
+            for rule in EVENT_TRIGGER_RULES
         ]
     )
     before = pl.col("sentence").str.slice(
@@ -241,7 +257,7 @@ def extract_events(
     if heads_of_state is None:
         heads_of_state = pl.LazyFrame(schema={"entity_id": pl.String})
     # collected once: every step below reads the triggers, and a lazy plan would redo the regexes
-    triggers = (find_triggers(sentences) if triggers is None else triggers).with_row_index("trigger_id").pipe(materialise)
+    triggers = (find_triggers(sentences, documents) if triggers is None else triggers).with_row_index("trigger_id").pipe(materialise)
     # only a document holding a trigger holds an event: every step below reads those documents only
     in_scope = triggers.select("document_id").unique()
     sentences, mentions, dates, documents = (

@@ -100,38 +100,7 @@ RELATIVE_YEARS = {
     "last": -1, "this": 0, "next": 1,
 }  # fmt: skip
 
-# Event triggers: (rule_id, event_type, role, pattern); rule_id is the stable name every row
-# made by the trigger carries (`rule_id` in the marts: precision per rule is a query). role 'event' emits an event; 'series' (plural,
-# "серия звонков") only sets the type for a following enumeration ("Среди собеседников — ...");
-# 'planned' is a trigger whose own form is future ("посетит").
-EVENT_TRIGGERS: list[tuple[str, str, str, str]] = [
-    # "телефонный разговор", "провели телефонные переговоры", "по телефону"
-    ("trigger.phone_call.telephone_conversation", "phone_call", "event", r"(?i)\bтелефонн\w+\s+(?:разговор\w*|переговор\w*|бесед\w*|контакт\w*)"),
-    ("trigger.phone_call.by_telephone", "phone_call", "event", r"(?i)\b(?:разговор\w*\s+)?по\s+телефону\b|\b(?:переговор\w*|разговор\w*|бесед\w*)\s+(?:по\s+видеосвязи|в\s+режиме\s+видеоконференции)\b"),
-    ("trigger.phone_call.called", "phone_call", "event", r"(?i)\bсозвонил(?:ся|ась|ись)\b|\bтелефонн\w+\s+звон\w+|\bзвонок\b|\bзвонка\b"),
-    ("trigger.phone_call.series", "phone_call", "series", r"(?i)\bзвонк(?:и|ов|ами|ах)\b|\bобзвон\w*\b|\bсозванивал\w*"),
-    ("trigger.phone_call.en_phone_call", "phone_call", "event", r"(?i)\b(?:phone|telephone)\s+(?:call|conversation|talks)\w*|\bvideo\s+call\b|\bspoke\s+(?:by|on\s+the)\s+(?:tele)?phone\b"),
-    # "государственного визита", "посетил Таджикистан", "принял в Кремле"
-    ("trigger.visit.visit_noun", "visit", "event", r"(?i)\bвизит(?:а|е|ом|у)?\b|\bпосетил(?:а|и)?\b|\bпосещени[еяю]\b|\bприбыл(?:а|и)?\s+(?:в|во)\b"),
-    ("trigger.visit.received_in_place", "visit", "event", r"\bпринял(?:а|и)?\s+в\s+(?:Кремле|Белом\s+доме|резиденции|Ак\s?[Оо]рде|Акорде|[А-ЯЁ]\w+е)\b"),
-    # "российского министра принял председатель КНР", "received U.S. Special Envoy Sergio Gor",
-    # "hosted von der Leyen" (not "принял участие / решение": see NOT_A_RECEPTION)
-    ("trigger.meeting.received", "meeting", "event", r"\bпринял(?:а|и)?\s+(?:также\s+|тоже\s+|же\s+)?[\w-]+|\b(?:received|hosted)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?[A-Z][\w.-]+"),
-    ("trigger.visit.planned", "visit", "planned", r"(?i)\bпосет(?:ит|ят)\b|\bприбудет\b|\bотправит(?:ся|ь)\s+с\s+\w*\s*визитом\b|\bwill\s+visit\b|\bupcoming\s+visit\b|\bplans\s+to\s+visit\b"),
-    ("trigger.visit.series", "visit", "series", r"(?i)\bвизит(?:ы|ов|ами|ах)\b"),
-    ("trigger.visit.en_visit", "visit", "event", r"(?i)\b(?:state|official|working)\s+visit\b|\bvisit(?:ed|ing)?\b(?:\s+to)?|\barrived\s+in\b|\btravell?(?:ed|s|ing)?\s+to\b"),
-    # "саммита «Центральная Азия-Россия»", "заседания Совета глав государств СНГ"
-    ("trigger.summit.summit", "summit", "event", r"(?i)\bсаммит(?:а|е|ом|у)?\b|\bзаседани\w+\s+(?:Совета\s+глав\w*|Высшего\s+\w+\s+совета)|\bsummit\b"),
-    ("trigger.summit.series", "summit", "series", r"(?i)\bсаммит(?:ы|ов|ах|ами)\b|\bsummits\b"),
-    # "встречи с Дональдом Трампом", "встретились", "met with"
-    ("trigger.meeting.meeting", "meeting", "event", r"(?i)\bвстреч(?:а|и|е|у|ей)\b|\bвстретил(?:ся|ась|ись)\b|\bвстретившись\b|\bmet\s+(?:with\s+)?|\bmeeting\b"),
-    ("trigger.meeting.series", "meeting", "series", r"(?i)\bвстреч(?:ами|ах)\b|\bвстречал(?:ся|ась|ись)\b"),
-    # "провел переговоры", "российско-киргизские переговоры", "talks"
-    ("trigger.talks.talks", "talks", "event", r"(?i)\bпереговор(?:ы|ов|ах|ам|ами)\b|\btalks\b|\bnegotiations\b"),
-    # "были подписаны", "подписание 10 документов", "signed"
-    ("trigger.agreement_signing.signed", "agreement_signing", "event", r"(?i)\bподписал(?:и|а)?\b|\bподписан(?:ы|о|а)?\b|\bподписани[еяюи]\b|\bподписанн\w+|\bподписав\b|\bsigned\b|\bsigning\b"),
-    ("trigger.agreement_signing.planned", "agreement_signing", "planned", r"(?i)\bподпиш(?:ут|ет)\b|\bбудут\s+подписаны\b|\bwill\s+sign\b"),
-]
+# Event triggers are rule tables per language: event_rules.py.
 
 # "принял" that is not a reception: "принял участие", "принял решение", "принял закон"
 NOT_A_RECEPTION = (
