@@ -10,7 +10,7 @@ Every question is asked of the published file, read-only, with the same function
 run's assets use (`scan_source`, `compare_sources`, `documents_pending_extraction`,
 `marts_are_current`), so the shortcut cannot disagree with what the run would find.
 Anything unusual (no warehouse, a damaged one, a working copy left by a crashed run, a
-fetch state file to mirror) answers no: the run then does what it always does.
+fetch state file to mirror, another refresh holding the warehouse lock) answers no: the run then does what it always does.
 """
 
 from __future__ import annotations
@@ -21,13 +21,28 @@ import duckdb
 
 from orchestration import landing
 from orchestration.dbt_digest import project_digest
-from orchestration.publish import WarehousePaths, find_damage
+from orchestration.publish import WarehouseLock, WarehouseLockTimeout, WarehousePaths, find_damage
 
 
 def published_is_current(source_dir: Path, warehouse: Path, dbt_project_dir: Path) -> bool:
     """True when a refresh of `source_dir` into `warehouse` would change nothing."""
     paths = WarehousePaths.for_file(warehouse)
-    if not paths.published.is_file() or paths.working_copy.exists():
+    if not paths.published.is_file():
+        return False
+    # Another refresh at work may publish a newer build: the run waits for it, as always.
+    lock = WarehouseLock(paths, timeout_seconds=0)
+    try:
+        lock.acquire()
+    except WarehouseLockTimeout:
+        return False
+    try:
+        return _published_is_current(paths, source_dir, dbt_project_dir)
+    finally:
+        lock.release()
+
+
+def _published_is_current(paths: WarehousePaths, source_dir: Path, dbt_project_dir: Path) -> bool:
+    if paths.working_copy.exists():
         return False
     if _has_fetch_state(source_dir) or find_damage(paths.published) is not None:
         return False

@@ -18,7 +18,7 @@ import pytest
 
 from orchestration.cli import main
 from orchestration.dbt import DBT_PROJECT_DIR
-from orchestration.publish import WarehousePaths
+from orchestration.publish import WarehouseLock, WarehousePaths
 from orchestration.refresh_check import published_is_current
 from tests.conftest import REPO_ROOT
 
@@ -94,6 +94,15 @@ def _leave_working_copy(source: Path, warehouse: Path) -> None:
     shutil.copy2(warehouse, WarehousePaths.for_file(warehouse).working_copy)
 
 
+def _hold_the_lock(source: Path, warehouse: Path) -> None:
+    lock = WarehouseLock(WarehousePaths.for_file(warehouse), timeout_seconds=0)
+    lock.acquire()  # a new file descriptor: the check's own acquire conflicts with it
+    _HELD_LOCKS.append(lock)
+
+
+_HELD_LOCKS: list[WarehouseLock] = []
+
+
 def _delete_warehouse(source: Path, warehouse: Path) -> None:
     warehouse.unlink()
 
@@ -105,13 +114,17 @@ def _damage_warehouse(source: Path, warehouse: Path) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [_add_file, _change_file, _remove_file, _leave_working_copy, _delete_warehouse, _damage_warehouse],
+    [_add_file, _change_file, _remove_file, _leave_working_copy, _hold_the_lock, _delete_warehouse, _damage_warehouse],
 )
 def test_any_change_means_a_run(current: tuple[Path, Path], change):
     source, warehouse = current
     assert published_is_current(source, warehouse, DBT_PROJECT_DIR)
     change(source, warehouse)
-    assert not published_is_current(source, warehouse, DBT_PROJECT_DIR)
+    try:
+        assert not published_is_current(source, warehouse, DBT_PROJECT_DIR)
+    finally:
+        while _HELD_LOCKS:
+            _HELD_LOCKS.pop().release()
 
 
 def test_a_changed_dbt_project_means_a_run(current: tuple[Path, Path], tmp_path: Path):
