@@ -56,6 +56,7 @@ from orchestration.extract.patterns import (
     PLANNED_BEFORE,
     PROSPECTIVE_BEFORE,
     SPORT_CONTEXT,
+    STATE_VISITOR,
     VISIT_LEVEL,
     VISIT_LEVELS,
 )
@@ -292,10 +293,19 @@ def extract_events(
     parties = parties.join(unowned, on=[*by, "pos"], how="anti")
 
     # --- countries per sentence, and the last pair named before each sentence
-    per_sentence = countries_by_sentence(sentences, countries, context_sizes=(2, 3)).join(
-        parties.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_parties")),
-        on=by,
-        how="left",
+    per_sentence = (
+        countries_by_sentence(sentences, countries, context_sizes=(2, 3))
+        .join(
+            parties.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_parties")),
+            on=by,
+            how="left",
+        )
+        .join(
+            mentions.filter(pl.col("entity_type") == "actor").select(by).unique().with_columns(pl.lit(True).alias("names_actor")),
+            on=by,
+            how="left",
+        )
+        .with_columns(pl.col("names_actor").fill_null(False))
     )
 
     # --- the last day-precise date named before each sentence: the narrative's "now"
@@ -573,6 +583,8 @@ def extract_events(
             & ~pl.col("is_generic")
             # a recalled frame ("после визита Трампа в Эр-Рияд") past the lead, undated in its clause
             & ~(pl.col("in_adjunct") & (pl.col("paragraph_index") > 0) & pl.col("start_date").is_null())
+            # a visit is paid by a state's people: "около 400 военнослужащих … прибыли в Сирию" is none
+            & ((pl.col("event_type") != "visit") | pl.col("names_actor") | pl.col("sentence").str.contains(STATE_VISITOR))
         )
         .with_columns(
             host.alias("host_country"),

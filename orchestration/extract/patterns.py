@@ -183,6 +183,18 @@ IN_TEMPORAL_ADJUNCT = (
     r"(?i)(?:^|[^\w-])(?:в\s+ходе|во\s+время|после|до|накануне|спустя|в\s+рамках|на\s+полях|"
     r"during|after|before|prior\s+to|on\s+the\s+sidelines\s+of)\s+(?:[\w-]+\s+){0,2}$"
 )
+# Who can pay a visit for a state: a leader, an official, a delegation, the speaker or the text's
+# protagonist ("он", "мы"). Soldiers, tourists, fans, scientists or a tanker that "прибыли в Сирию"
+# or "посетили Южную Корею" make no visit (a named leader or official is an actor mention: also enough).
+STATE_VISITOR = words(
+    r"президент\w*|премьер\w*|министр\w*|глав(?:а|ы|е|у|ой)|лидер\w*|канцлер\w*|корол\w*|принц\w*|эмир\w*|шейх\w*|"
+    r"госсекретар\w*|генсек\w*|генеральн\w+\s+секретар\w*|делегаци\w*|посол\w*|посл(?:а|у|ом)|спецпосланник\w*|"
+    r"спецпредставител\w*|представител\w*|председател\w*|вице-\w+|советник\w*|руководител\w*|наследн\w*|султан\w*|"
+    r"спикер\w*|парламентари\w*|депутат\w*|сенатор\w*|конгрессмен\w*|губернатор\w*|мэр\w*|"
+    r"я|мы|он|она|они|мой|моего|моим|наш\w*|его|её|"
+    r"president|prime\s+minister|premier|minister|secretary|chancellor|king|prince|emir|sheikh|leader|delegation|"
+    r"envoy|ambassador|chairman|speaker|senator|he|she|they|we|i"
+)
 # Vague periods make a trigger a summary, not an event: "с которыми он встречался за последние
 # несколько месяцев", "regularly".
 GENERIC_PERIOD = words(r"за\s+последн\w+\s+(?:несколько\s+)?(?:месяц|лет|год|недел|время)\w*|регулярно|неоднократно|в\s+последнее\s+время|regularly|repeatedly")

@@ -535,3 +535,19 @@ def test_a_visit_recalled_as_the_frame_of_another_event_is_not_reported(referenc
         (pl.col("event_type") == "visit") & pl.col("evidence").str.contains("визит")
     )
     assert (visits.height > 0) is recorded
+
+
+@pytest.mark.parametrize(
+    ("body", "n_visits"),
+    [
+        ("Около 400 военнослужащих морской пехоты США прибыли в Сирию.", 0),
+        ("В прошлом году Южную Корею посетили 7—8 млн китайских туристов.", 0),
+        # counter-examples: a leader, an official not in the gazetteer, a delegation
+        ("Президент Казахстана прибыл в Москву с государственным визитом.", 1),
+        ("Министр обороны Китая посетил Вьетнам.", 1),
+        ("Делегация Узбекистана прибыла в Пекин.", 1),
+    ],
+)
+def test_a_visit_is_paid_by_a_states_people(reference, body, n_visits):
+    visits = occurred(run(reference, body)).filter(pl.col("event_type") == "visit")
+    assert visits.height == n_visits
