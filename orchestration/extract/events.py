@@ -102,7 +102,8 @@ def find_triggers(sentences: pl.LazyFrame, documents: pl.LazyFrame | None = None
     before = pl.col("sentence").str.slice(
         pl.max_horizontal(pl.col("match_start") - 60, 0), pl.min_horizontal(pl.col("match_start"), 60)
     )
-    after = pl.col("sentence").str.slice(pl.col("match_end"), 40)
+    # long enough for the subject between a noun and its future verb: "Переговоры Эммануэля Макрона и Владимира Путина пройдут"
+    after = pl.col("sentence").str.slice(pl.col("match_end"), 70)
     # the end of the last planned trigger earlier in the sentence, and the words since
     planned_end = (
         pl.when(pl.col("modality") == "planned").then(pl.col("match_end")).shift(1).forward_fill().over("document_id", "sentence_index")
@@ -348,7 +349,15 @@ def extract_events(
             pl.col("country").filter(~pl.col("is_location")).unique(maintain_order=True).alias("segment_parties"),
             pl.col("is_counterpart").any().alias("names_counterpart"),
             # the segment's own side: its first party not named as a counterpart ("с президентом Египта")
-            pl.col("country").filter(~pl.col("is_location") & ~pl.col("is_counterpart")).first().alias("segment_subject"),
+            # (a counterpart named again, "…делегацию ОАЭ наследным принцем Абу-Даби", is still one)
+            pl.col("country")
+            .filter(
+                ~pl.col("is_location")
+                & ~pl.col("is_counterpart")
+                & ~pl.col("country").is_in(pl.col("country").filter(pl.col("is_counterpart")).implode())
+            )
+            .first()
+            .alias("segment_subject"),
             # who is named: talks during a visit with someone new are an event of their own
             pl.col("entity_id").filter(pl.col("entity_type") == "actor").unique().alias("officials"),
             pl.col("is_head_of_state").any().alias("has_head_of_state"),

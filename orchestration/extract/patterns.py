@@ -149,7 +149,9 @@ PLANNED_BEFORE = (
 # A prospective noun phrase names a coming event without a verb: "в преддверии визита Трампа",
 # "в преддверии саммита G20". It makes that trigger planned, but does not carry over to the
 # next ones as a future verb does ("Накануне саммита Си прибыл с визитом": the visit happened).
-PROSPECTIVE_BEFORE = r"(?i)\bв\s+преддверии\s+$"
+# A purpose is prospective too: "прибывают в Южную Корею для встречи с …", "поедете в Москву для
+# встречи", "arrived for talks" (the text does not say it took place).
+PROSPECTIVE_BEFORE = r"(?i)(?:^|[^\w-])(?:в\s+преддверии|для|ради|с\s+целью|for)\s+(?:[\w-]+\s+)?$"
 # after the trigger, also across a relative clause: "к саммиту ШОС, который пройдет в июле"
 PLANNED_AFTER = (
     r"(?i)^(?:[^.]{0,59}[^\w.])?(?:состоится|состоятся|пройд[её]т|пройдут|запланирован\w*|ожидается|намечен\w*|"
@@ -180,7 +182,7 @@ NOMINAL_TALKS_BEFORE = (
 # meeting "во время встречи с …" that was itself the news; the before/after words alone left 11
 # of those false rows in).
 IN_TEMPORAL_ADJUNCT = (
-    r"(?i)(?:^|[^\w-])(?:в\s+ходе|во\s+время|после|до|накануне|спустя|в\s+рамках|на\s+полях|"
+    r"(?i)(?:^|[^\w-])(?:в\s+ходе|во\s+время|после|до|перед|накануне|спустя|в\s+рамках|на\s+полях|"
     r"during|after|before|prior\s+to|on\s+the\s+sidelines\s+of)\s+(?:[\w-]+\s+){0,2}$"
 )
 # Who can pay a visit for a state: a leader, an official, a delegation, the speaker or the text's

@@ -551,3 +551,24 @@ def test_a_visit_recalled_as_the_frame_of_another_event_is_not_reported(referenc
 def test_a_visit_is_paid_by_a_states_people(reference, body, n_visits):
     visits = occurred(run(reference, body)).filter(pl.col("event_type") == "visit")
     assert visits.height == n_visits
+
+
+def test_a_counterpart_named_again_is_still_a_counterpart(reference):
+    body = (
+        "Президент США Дональд Трамп прибыл в Эр-Рияд. В частности, он провёл переговоры с президентом Египта "
+        "и возглавлявшим делегацию Объединённых Арабских Эмиратов наследным принцем Абу-Даби."
+    )
+    talks = occurred(run(reference, body)).filter(pl.col("event_type") == "talks")
+    assert as_set(talks) == {("talks", ("EG", "US")), ("talks", ("AE", "US"))}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Переговоры Эммануэля Макрона и Владимира Путина пройдут в Версале.",
+        "Вице-президент США прибыл в Сеул для встречи с президентом Южной Кореи.",
+        "Перед началом переговоров двух лидеров компании Южной Кореи и США объявили о планах.\nЗатем лидеры Южной Кореи и США обсудили торговлю.",
+    ],
+)
+def test_a_purpose_a_late_future_verb_and_a_before_frame_are_not_events_that_happened(reference, body):
+    assert occurred(run(reference, "Новости дня.\n" + body)).filter(pl.col("event_type").is_in(["talks", "meeting"])).height == 0
