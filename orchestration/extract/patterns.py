@@ -318,29 +318,8 @@ QUALIFIERS = [  # (pattern on the lowercased qualifier, value)
     (r"^(?:менее|меньше|less|under|up\s+to)", "less_than"),
 ]  # fmt: skip
 
-# The nearest of these words before a figure decides its metric (the last to end before it).
-METRIC_KEYWORD = (
-    r"(?i)\b(?:товарооборот\w*|товарообмен\w*|торгов\w*\s+оборот\w*|объем\w*\s+торговли|"
-    r"взаимн\w+\s+торговл\w*|торговл\w*|экспорт\w*|импорт\w*|trade|exports?|imports?|"
-    r"инвестиц\w*|инвестир\w*|инвестор\w*|вложени\w*|влож(?:ил|ат|ит|ат)\w*|капиталовложени\w*|invest\w*|FDI|"
-    r"соглашени\w*|контракт\w*|сделк\w*|покупк\w*|приобретени\w*|закупк\w*|поставк\w*|проект\w*|"
-    r"договор\w*|пакет\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
-    r"кредит\w*|заём|займ\w*|заем\w*|грант\w*|помощ\w*|loans?|grants?|aid|credit\w*|assistance|"
-    r"выдел\w*|предостав\w*|provide\w*|allocat\w*|extend\w*|pledg\w*)\b"
-)
-# The keyword just after the number when none comes before: "26 billion yuan in loans",
-# "12 billion euro ($13.2 billion) investment package"
-METRIC_KEYWORD_AFTER = (
-    r"(?i)^\)?\s*(?:\([^)]{0,40}\)\s*)?(?:in\s+|в\s+виде\s+|в\s+качестве\s+)?(?:[\w-]+\s+){0,1}?"
-    r"(?P<kw>trade|exports?|imports?|invest\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
-    rf"loans?|grants?|aid|credit\w*|assistance|инвестиц\w*|кредит\w*|грант\w*|помощ\w*|займ\w*){WORD_END}"
-)
-METRIC_OF_KEYWORD = [  # (pattern on the lowercased keyword, metric)
-    (r"^(?:товарооборот|товарообмен|торгов|объем|взаимн|торговл|экспорт|импорт|trade|export|import)", "trade_turnover"),
-    (r"^(?:инвестиц|инвестир|инвестор|вложени|влож|капиталовложени|invest|fdi)", "investment"),
-    (r"^(?:кредит|заём|займ|заем|грант|помощ|loan|grant|aid|credit|assistance|выдел|предостав|provide|allocat|extend|pledg)", "aid_or_loan"),
-    (r"^(?:соглашени|контракт|сделк|покупк|приобретени|закупк|поставк|проект|договор|пакет|deal|contract|purchase|order|agreement|project|package)", "deal_value"),
-]  # fmt: skip
+# Which term governs a figure (trade, investment, loan, deal; or a price, budget, …): the rule
+# tables of orchestration/extract/figure_rules.py.
 NATIONAL_CURRENCY = (
     r"(?i)национальн\w*\s+валют|national\s+currenc|нацвалют|"
     r"(?:расчет|расчёт|платеж|платёж|settlement|payment)\w*\s+(?:в|in)\s+(?:рубл|юан|тенге|сом|сум|roubl|rubl|yuan|tenge)"

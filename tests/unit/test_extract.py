@@ -284,14 +284,14 @@ def test_a_percentage_without_a_trade_or_settlement_cue_is_no_figure(reference, 
     assert figures_of(reference, text) == []
 
 
-def test_rule_ids_name_the_amount_pattern_the_metric_cue_and_the_metric(reference):
+def test_rule_ids_name_the_amount_pattern_the_governing_rule_and_the_metric(reference):
     body = (
         "Товарооборот России и Киргизии в 2024 году увеличился на 13,6 процента. "
         "Россия и Таджикистан подписали контракты почти на 17 млрд рублей."
     )
     assert [f["rule_id"] for f in figures_of(reference, body)] == [
         "figure.percent.growth_and_trade_cue.trade_growth",
-        "figure.money.keyword_before.deal_value",
+        "figure.money.ru_deal_term.deal_value",
     ]
 
 
