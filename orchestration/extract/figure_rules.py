@@ -14,6 +14,9 @@ Roles:
 - `per_unit`: after the amount, a unit price ("$58 за баррель"): always `other`.
 - `clause_break`: between a term and the amount, the term does not govern it.
 - `range`: just before an amount, the lower bound of a range ("от 5 до 7 млрд", "5–7 млрд").
+- `anaphora`: in an amount's clause that no term governs, a pronoun or breakdown word ("он
+  составил", "из них", "accounted for"): the amount takes the metric of the document's last
+  named figure, when that is in the same or the previous sentence.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-ROLES = ("economic_term", "exclusion", "per_unit", "clause_break", "range")
+ROLES = ("economic_term", "exclusion", "per_unit", "clause_break", "range", "anaphora")
 LANGUAGES = ("ru", "en")
 
 # A term governs an amount at most this many characters before it (a long genitive chain:
@@ -95,6 +98,13 @@ RULES: list[FigureRule] = [
                    "Египет рассчитывает получить новый кредит в 3 млрд долларов."],
          counter_examples=["По кредиту банк заплатил штраф в $2 млн.",
                            "Помощь не нужна: бюджет страны составил 10 млрд долларов."]),
+    rule("ru_giving_verb", "ru", "economic_term", metric="aid_or_loan",
+         # finite forms and the infinitive only: "выделенные средства" are mostly a budget's
+         pattern=r"(?:выдел|предостав)(?:ить|ила|или|ило|ено|ены|ена|ит|ят|ил|им|ен)|выделя(?:ет|ют|ла|ли|л)|предоставля(?:ет|ют|ла|ли|л)|выделени\w*|предоставлени\w*",
+         examples=["Американская сторона намерена выделить Армении ещё 20 млн долларов на проекты.",
+                   "Япония предоставит Монголии $300 млн на строительство аэропорта."],
+         counter_examples=["Правительство выделит из бюджета 5 млрд рублей на дороги.",
+                           "Выделенные средства — 2 млрд рублей — пойдут на зарплаты учителям."]),
     rule("ru_deal_term", "ru", "economic_term", metric="deal_value",
          lemmas=("контракт", "сделка", "покупка", "закупка", "приобретение", "поставка", "продажа",
                  "заказ", "поставить", "продать", "купить", "закупить", "приобрести"),
@@ -125,10 +135,16 @@ RULES: list[FigureRule] = [
                            "Investors cheered as the company's revenue rose to $5 billion."]),
     rule("en_loan_aid_term", "en", "economic_term", metric="aid_or_loan",
          pattern=r"loans?|grants?|aid|credit\s+lines?|credits?|assistance|lending|tranches?",
-         examples=["Chinese policy banks have extended some 26 billion yuan in loans to Kyrgyzstan.",
+         examples=["Russia granted Belarus a loan of $500 million.",
                    "Parliament approved $60 million in aid to Moldova."],
          counter_examples=["Aid groups say the fine of $2 million was unfair.",
                            "The loan was repaid; meanwhile salaries rose to $500."]),
+    rule("en_giving_verb", "en", "economic_term", metric="aid_or_loan",
+         pattern=r"provid\w*|allocat\w*|pledg\w*|extend\w*|disburs\w*",
+         examples=["The United States will provide Armenia with $20 million for water projects.",
+                   "Japan pledged $300 million to Mongolia."],
+         counter_examples=["The government allocated its budget of $5 billion to roads.",
+                           "Pledges aside, salaries rose to $500."]),
     rule("en_deal_term", "en", "economic_term", metric="deal_value",
          pattern=r"deals?|contracts?|purchases?|orders?|acquisitions?|procurement|arms\s+sales?",
          examples=["Uzbekistan signed a deal to buy Boeing aircraft worth $8.5 billion.",
@@ -220,15 +236,28 @@ RULES: list[FigureRule] = [
          counter_examples=["Oil exports earned $58 billion a year."]),
     # --- clause breaks -------------------------------------------------------------------
     rule("ru_clause_break", "ru", "clause_break",
-         pattern=r"[;:!?()]|,\s*(?:а|но|однако|тогда\s+как|в\s+то\s+время\s+как|хотя|причем|причём|при\s+этом|притом\s+что|котор\w+|где|чтобы|если|после\s+того\s+как)\s",
+         pattern=r"[;!?()]|,\s*(?:а|но|однако|хотя|причем|причём|при\s+этом|притом\s+что|котор\w+|где|чтобы|если|после\s+того\s+как)\s",
          examples=["Товарооборот растёт, но Москва потеряла на этом 2 млрд долларов.",
                    "Кредит обсуждали долго; в итоге Греция получила 7 млрд евро."],
          counter_examples=["Товарооборот России и Китая, по данным таможни, составил $200 млрд."]),
     rule("en_clause_break", "en", "clause_break",
-         pattern=r"[;:!?()]|,\s*(?:but|while|whereas|which|who|where|although|though|if|because)\s",
+         pattern=r"[;!?()]|,\s*(?:but|which|who|where|although|though|if|because)\s",
          examples=["Trade is growing, but Moscow lost $2 billion on it.",
                    "The loan was discussed for months; in the end Greece received 7 billion euros."],
          counter_examples=["Trade between Russia and China, according to customs, reached $200 billion."]),
+    # --- anaphora (the metric of the figure just before) -------------------------------
+    rule("ru_anaphora", "ru", "anaphora",
+         pattern=r"(?:^|\W)(?:он|она|оно|они|этот\s+показатель|эта\s+сумма|эта\s+цифра|из\s+них|из\s+которых|в\s+том\s+числе|приход\w+)(?:\W|$)",
+         examples=["Товарооборот России и Китая вырос. В 2024 году он составил $200 млрд.",
+                   "Китай вложил в регион $40 млрд. Из них на Казахстан приходится $20 млрд."],
+         counter_examples=["Товарооборот вырос. Позже он заявил, что штраф составил $2 млн.",
+                           "Он получил за это $2 млн."]),
+    rule("en_anaphora", "en", "anaphora",
+         pattern=r"(?:^|\W)(?:it|this\s+figure|the\s+figure|of\s+which|including|accounts?\s+for|accounted\s+for)(?:\W|$)",
+         examples=["China's trade with the region reached $95 billion. Kazakhstan alone accounted for $44 billion.",
+                   "Russia's investment in Uzbekistan grew. In 2024 it reached $3 billion."],
+         counter_examples=["Trade grew. It later paid a fine of $2 million.",
+                           "It cost the club $20 million."]),
     # --- ranges (the lower bound just before the amount) ---------------------------------
     rule("ru_range_from_to", "ru", "range",
          pattern=r"(?:^|\W)от\s+[$€£¥₽]?\s?(?P<low>{number})\s*(?P<low_scale>{scale})?\s*(?:{currency})?\s+до\s+$",

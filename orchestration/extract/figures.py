@@ -75,6 +75,10 @@ def _scale(scale: pl.Expr) -> pl.Expr:
     return pl.when(scale.is_null()).then(pl.lit(1.0)).otherwise(out)
 
 
+# A range's lower bound with a currency sign just before an upper bound: "$13-", "€50—"
+CURRENCY_RANGE_BEFORE = rf"[$€£¥₽]\s?{DIGITS}\s*[-–—]\s*$"
+
+
 def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
     """Money amounts and percentages with their value and unit (a scale alone borrows the
     currency of the amount before it in the paragraph)."""
@@ -104,10 +108,12 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
             _scale(pl.col("scale")).alias("scale"),
             pl.col("scale").is_not_null().alias("_has_scale"),
         )
-        # a scale with nothing after it borrows the currency of the figure before ("превысил 27 млрд.")
+        # a scale with nothing after it borrows the currency of the figure before ("превысил 27 млрд."),
+        # as does a range's upper bound after a currency sign ("$13-15 billion to Pakistan")
         .filter(
             pl.col("unit").is_not_null()
             | (pl.col("_has_scale") & pl.col("_after").str.contains(r"^\s*(?:[.,;:)»!?]|$)"))
+            | (pl.col("_has_scale") & pl.col("sentence").str.slice(pl.max_horizontal(pl.col("match_start") - 20, 0), pl.min_horizontal(pl.col("match_start"), 20)).str.contains(CURRENCY_RANGE_BEFORE))
         )
         .with_columns(pl.lit("money").alias("_kind"))
     )
@@ -222,7 +228,9 @@ def governing_terms(amounts: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFr
     'other' for an exclusion) and `_per_unit_rule` (a unit price after the amount)."""
     by = ["document_id", "sentence_index"]
     language = amounts.select("document_id", "language").unique()
-    terms = _located_terms(sentences.join(amounts.select(by).unique(), on=by, how="semi").join(language, on="document_id"))
+    # the amounts' sentences and the ones before them (where an anaphor's term may stand)
+    wanted = pl.concat([amounts.select(by), amounts.select("document_id", pl.col("sentence_index") - 1)]).unique()
+    terms = _located_terms(sentences.join(wanted, on=by, how="semi").join(language, on="document_id")).pipe(materialise)
     before = terms.select(*by, pl.col("match_start").alias("_kw_pos"), pl.col("match_end").alias("_kw_end"), *TERM_FIELDS)
     after = terms.select(*by, pl.col("match_start").alias("_after_pos"), *[pl.col(f).alias(f"{f}_after") for f in TERM_FIELDS])
     gap_before = pl.col("sentence").str.slice(pl.col("_kw_end"), (pl.col("match_start") - pl.col("_kw_end")).clip(0))
@@ -243,6 +251,37 @@ def governing_terms(amounts: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFr
             pl.when(per_unit).then(_by_language(lambda lang: pl.lit(f"{lang}_per_unit"))).alias("_per_unit_rule"),
         )
         .drop("_kw_end", "_after_pos", "_before_ok", "_after_ok", "_term_metric", "_term_max_gap", *[f"{f}_after" for f in TERM_FIELDS])
+        .pipe(_anaphoric_terms, terms)
+    )
+
+
+SENTENCE_SPAN_KEY = 1_000_000  # sentence_index * this + offset orders terms across sentences
+
+
+def _anaphoric_terms(amounts: pl.LazyFrame, terms: pl.LazyFrame) -> pl.LazyFrame:
+    """An amount no term governs, whose clause refers back ("он составил", "из них", "accounted
+    for"), takes the metric of the last economic term before it, in its sentence or the one before."""
+    position = pl.col("sentence_index").cast(pl.Int64) * SENTENCE_SPAN_KEY
+    economic = (
+        terms.filter(pl.col("_term_metric") != "other")
+        .select("document_id", (position + pl.col("match_end")).alias("_key"), pl.col("sentence_index").alias("_prev_sentence"), pl.col("_term_metric").alias("_prev_metric"))
+        .sort("_key")
+    )
+    amounts = amounts.sort("document_id", "sentence_index", "match_start")
+    clause_start = previous_in_sentence(pl.col("match_end")).fill_null(0)
+    clause = pl.col("sentence").str.slice(clause_start, (pl.col("match_start") - clause_start).clip(0))
+    refers_back = _by_language(lambda lang: clause.str.contains(figure_rules.single_pattern(lang, "anaphora")))
+    anaphoric = pl.col("_term_rule").is_null() & refers_back & (pl.col("sentence_index") - pl.col("_prev_sentence") <= 1)
+    return (
+        amounts.with_columns((position + pl.col("match_start")).alias("_key"))
+        .sort("_key")
+        .join_asof(economic, on="_key", by="document_id", strategy="backward", check_sortedness=False)
+        .with_columns(anaphoric.fill_null(False).alias("_anaphoric"))
+        .with_columns(
+            pl.when("_anaphoric").then(_by_language(lambda lang: pl.lit(f"{lang}_anaphora"))).otherwise(pl.col("_term_rule")).alias("_term_rule"),
+            pl.when("_anaphoric").then(pl.col("_prev_metric")).otherwise(pl.col("_metric_kw")).alias("_metric_kw"),
+        )
+        .drop("_key", "_prev_metric", "_prev_sentence", "_anaphoric")
     )
 
 
@@ -421,8 +460,12 @@ def extract_figures(
         # a figure no economic term governs is about no pair of countries
         .with_columns(pl.when(pl.col("metric") != "other").then(pl.col("countries")).otherwise(pl.lit([], dtype=pl.List(pl.String))).alias("countries"))
         .with_columns(
-            # direction only where money moves: investment, aid
-            pl.when(pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"]))
+            # direction only where money or goods move: investment, aid; a deal or trade figure
+            # only toward a destination the text names ("поставке вооружений в Саудовскую Аравию")
+            pl.when(
+                pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"])
+                | (pl.col("metric").is_in(["deal_value", "trade_turnover", "trade_growth"]) & pl.col("_target").is_not_null())
+            )
             .then(
                 pl.coalesce(
                     pl.col("_source"),
@@ -432,7 +475,10 @@ def extract_figures(
             .alias("source_country"),
         )
         .with_columns(
-            pl.when(pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"]))
+            pl.when(
+                pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"])
+                | (pl.col("metric").is_in(["deal_value", "trade_turnover", "trade_growth"]) & pl.col("_target").is_not_null())
+            )
             .then(
                 pl.coalesce(
                     pl.when(pl.col("_target") != pl.col("source_country")).then(pl.col("_target")),
@@ -459,7 +505,7 @@ def extract_figures(
 
 
 RESTATED_WITHIN = 0.01  # the same figure restated: values within 1 % ("$21 млрд" and "21,1 млрд долларов")
-RESTATEMENT_FILLS = ["reference_year", "period_start", "period_end", "source_country", "target_country", "value_low", "value_high"]
+RESTATEMENT_FILLS = ["reference_year", "period_start", "period_end", "source_country", "target_country"]
 
 
 def merge_restatements(figures: pl.LazyFrame) -> pl.LazyFrame:

@@ -336,8 +336,8 @@ FLOW = words(
 
 # An investor country before the keyword, a destination after: "российские инвестиции в Казахстан"
 INTO = rf"(?i){WORD_START}(?:в|во|into|in|to)\s*$"
-# The recipient after a giving verb: "предоставит Узбекистану кредит", "extended loans to"
-RECIPIENT_BEFORE = r"(?i)(?:предостав\w*|выдел\w*|переда\w*|provide\w*|extend\w*)\s*$"
+# The recipient after a giving verb: "предоставит Узбекистану кредит", "поставить Индии", "extended loans to"
+RECIPIENT_BEFORE = r"(?i)(?:предостав\w*|выдел\w*|переда\w*|постав\w*|прода\w*|provide\w*|extend\w*|suppl\w*|sell\w*|sold)\s*$"
 # A figure for a region, not a pair: "товарооборот Китая со странами региона", "trade with the region"
 REGION = (
     rf"(?i){WORD_START}(?:регион\w*|Центральн\w+\s+Ази\w*|ЦА{WORD_END}|пяти\s+(?:стран|республик|государств)\w*|"
