@@ -12,6 +12,8 @@ Roles:
 - `exclusion`: a price, budget, spending, company result, claim, tariff, salary or macro term;
   when it is the nearest, the amount is `other` and carries no countries.
 - `per_unit`: after the amount, a unit price ("$58 за баррель"): always `other`.
+- `sentence_exclusion`: anywhere in the amount's sentence, a sports transfer's words
+  (footballers, strikers, transfer fees): always `other`.
 - `clause_break`: between a term and the amount, the term does not govern it.
 - `range`: just before an amount, the lower bound of a range ("от 5 до 7 млрд", "5–7 млрд").
 - `anaphora`: in an amount's clause that no term governs, a pronoun or breakdown word ("он
@@ -25,7 +27,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-ROLES = ("economic_term", "exclusion", "per_unit", "clause_break", "range", "anaphora")
+ROLES = ("economic_term", "exclusion", "per_unit", "sentence_exclusion", "clause_break", "range", "anaphora")
 LANGUAGES = ("ru", "en")
 
 # A term governs an amount at most this many characters before it (a long genitive chain:
@@ -173,7 +175,7 @@ RULES: list[FigureRule] = [
                    "на дороги в стране планируется потратить €3 млрд"],
          counter_examples=["Несмотря на расходы, инвестиции России в Казахстан достигли 4 млрд долларов."]),
     rule("ru_company_result", "ru", "exclusion", metric="other",
-         lemmas=("выручка", "прибыль", "убыток", "капитализация", "актив", "доход"),
+         lemmas=("выручка", "прибыль", "убыток", "капитализация", "актив", "доход", "акция", "размещение"),
          examples=["Выручка нефтяной компании составила $48 млрд.",
                    "банки с совокупными активами свыше $2 млрд"],
          counter_examples=["Ради прибыли компания заключила контракт на 3 млрд рублей."]),
@@ -234,6 +236,17 @@ RULES: list[FigureRule] = [
          examples=["The contract sets gas at $250 per thousand cubic metres.",
                    "oil exports at $58 a barrel"],
          counter_examples=["Oil exports earned $58 billion a year."]),
+    # --- sports transfers (anywhere in the sentence) ------------------------------------
+    rule("ru_sport_context", "ru", "sentence_exclusion", metric="other",
+         lemmas=("футболист", "нападающий", "полузащитник", "вратарь", "форвард", "легионер", "трансфер", "хавбек"),
+         examples=["Клуб продал нападающего в Китай за €30 млн.",
+                   "Сумма трансфера полузащитника составила €15 млн."],
+         counter_examples=["Россия продала Китаю вооружение на $2 млрд."]),
+    rule("en_sport_context", "en", "sentence_exclusion", metric="other",
+         pattern=r"footballers?|strikers?|midfielders?|goalkeepers?|wingers?|transfer\s+fees?",
+         examples=["The club sold the striker to China for €30 million.",
+                   "The midfielder's transfer fee reached €15 million."],
+         counter_examples=["Russia sold arms to China worth $2 billion in a deal."]),
     # --- clause breaks -------------------------------------------------------------------
     rule("ru_clause_break", "ru", "clause_break",
          pattern=r"[;!?()]|,\s*(?:а|но|однако|хотя|причем|причём|при\s+этом|притом\s+что|котор\w+|где|чтобы|если|после\s+того\s+как)\s",

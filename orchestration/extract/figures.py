@@ -237,6 +237,7 @@ def governing_terms(amounts: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFr
     gap_after = pl.col("sentence").str.slice(pl.col("match_end"), (pl.col("_after_pos") - pl.col("match_end")).clip(0))
     breaks = _by_language(lambda lang: gap_before.str.contains(figure_rules.single_pattern(lang, "clause_break")))
     per_unit = _by_language(lambda lang: pl.col("sentence").str.slice(pl.col("match_end"), 60).str.contains(figure_rules.single_pattern(lang, "per_unit")))
+    sport = _by_language(lambda lang: pl.col("sentence").str.contains(figure_rules.single_pattern(lang, "sentence_exclusion")))
     governs_before = pl.col("_kw_end").is_not_null() & (gap_before.str.len_chars() <= pl.col("_term_max_gap")) & ~breaks
     governs_after = pl.col("_after_pos").is_not_null() & gap_after.str.contains(TERM_AFTER_GAP)
     return (
@@ -248,13 +249,19 @@ def governing_terms(amounts: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFr
             pl.when("_before_ok").then(pl.col("_kw_pos")).alias("_kw_pos"),
             pl.when("_before_ok").then(pl.col("_term_rule")).when("_after_ok").then(pl.col("_term_rule_after")).alias("_term_rule"),
             pl.when("_before_ok").then(pl.col("_term_metric")).when("_after_ok").then(pl.col("_term_metric_after")).alias("_metric_kw"),
-            pl.when(per_unit).then(_by_language(lambda lang: pl.lit(f"{lang}_per_unit"))).alias("_per_unit_rule"),
+            # a unit price after the amount, or a sports transfer in its sentence: never economic
+            pl.when(per_unit)
+            .then(_by_language(lambda lang: pl.lit(f"{lang}_per_unit")))
+            .when(sport)
+            .then(_by_language(lambda lang: pl.lit(f"{lang}_sport_context")))
+            .alias("_per_unit_rule"),
         )
         .drop("_kw_end", "_after_pos", "_before_ok", "_after_ok", "_term_metric", "_term_max_gap", *[f"{f}_after" for f in TERM_FIELDS])
         .pipe(_anaphoric_terms, terms)
     )
 
 
+ANAPHORA_WINDOW = 50  # characters before an amount where its anaphor stands
 SENTENCE_SPAN_KEY = 1_000_000  # sentence_index * this + offset orders terms across sentences
 
 
@@ -268,9 +275,13 @@ def _anaphoric_terms(amounts: pl.LazyFrame, terms: pl.LazyFrame) -> pl.LazyFrame
         .sort("_key")
     )
     amounts = amounts.sort("document_id", "sentence_index", "match_start")
-    clause_start = previous_in_sentence(pl.col("match_end")).fill_null(0)
-    clause = pl.col("sentence").str.slice(clause_start, (pl.col("match_start") - clause_start).clip(0))
-    refers_back = _by_language(lambda lang: clause.str.contains(figure_rules.single_pattern(lang, "anaphora")))
+    # the words just before the amount, in its clause: "в 2010 году он составил $11,2 млн"
+    clause_start = pl.max_horizontal(previous_in_sentence(pl.col("match_end")).fill_null(0), pl.col("match_start") - ANAPHORA_WINDOW)
+    clause = pl.col("sentence").str.slice(clause_start.clip(0), (pl.col("match_start") - clause_start.clip(0)).clip(0))
+    refers_back = _by_language(
+        lambda lang: clause.str.contains(figure_rules.single_pattern(lang, "anaphora"))
+        & ~clause.str.contains(figure_rules.single_pattern(lang, "clause_break"))
+    )
     anaphoric = pl.col("_term_rule").is_null() & refers_back & (pl.col("sentence_index") - pl.col("_prev_sentence") <= 1)
     return (
         amounts.with_columns((position + pl.col("match_start")).alias("_key"))
