@@ -19,6 +19,8 @@ Roles:
 - `anaphora`: in an amount's clause that no term governs, a pronoun or breakdown word ("он
   составил", "из них", "accounted for"): the amount takes the metric of the document's last
   named figure, when that is in the same or the previous sentence.
+- `ellipsis`: between an amount no term governs and a named figure just before it in the
+  sentence, a dash standing for the repeated verb ("в 2014 году — $290 тыс."): the same metric.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-ROLES = ("economic_term", "exclusion", "per_unit", "sentence_exclusion", "clause_break", "range", "anaphora")
+ROLES = ("economic_term", "exclusion", "per_unit", "sentence_exclusion", "clause_break", "range", "anaphora", "ellipsis")
 LANGUAGES = ("ru", "en")
 
 # A term governs an amount at most this many characters before it (a long genitive chain:
@@ -271,6 +273,16 @@ RULES: list[FigureRule] = [
                    "Russia's investment in Uzbekistan grew. In 2024 it reached $3 billion."],
          counter_examples=["Trade grew. It later paid a fine of $2 million.",
                            "It cost the club $20 million."]),
+    # --- ellipsis (a list of figures of one metric) -------------------------------------
+    rule("ru_ellipsis", "ru", "ellipsis", pattern=r"\s[—–-]\s",
+         examples=["Инвестиции Китая в Лаос в 2019 году составили $5 млн, а в 2020 году — $7 млн.",
+                   "Экспорт России в Египет достиг $4 млрд, а в прошлом году — всего $3 млрд."],
+         counter_examples=["Экспорт России в Египет достиг $4 млрд, а штраф — $3 млн.",
+                           "Экспорт России в Египет достиг $4 млрд. В прошлом году — $3 млн."]),
+    rule("en_ellipsis", "en", "ellipsis", pattern=r"\s[—–-]\s",
+         examples=["China's investment in Laos was $5 million in 2019; in 2020 — $7 million.",
+                   "Russian exports to Egypt reached $4 billion, but last year — $3 billion."],
+         counter_examples=["Russian exports to Egypt reached $4 billion, but the fine — $3 million."]),
     # --- ranges (the lower bound just before the amount) ---------------------------------
     rule("ru_range_from_to", "ru", "range",
          pattern=r"(?:^|\W)от\s+[$€£¥₽]?\s?(?P<low>{number})\s*(?P<low_scale>{scale})?\s*(?:{currency})?\s+до\s+$",

@@ -74,7 +74,7 @@ def test_rule_on_its_examples(figures_by_text, rule: FigureRule, kind: str, text
         assert figures, "the fragment holds a figure"
         named = [f for f in figures if f["metric"] != "other"]
         assert (not named) if kind == "example" else named, figures
-    elif rule.role == "anaphora":
+    elif rule.role in ("anaphora", "ellipsis"):
         decided = [f for f in figures if _decided_by(rule, f)]
         assert (decided and all(f["metric"] != "other" for f in decided)) if kind == "example" else not decided, figures
     else:  # range
