@@ -284,36 +284,42 @@ def _anaphoric_terms(amounts: pl.LazyFrame, terms: pl.LazyFrame) -> pl.LazyFrame
         & ~clause.str.contains(figure_rules.single_pattern(lang, "clause_break"))
     )
     anaphoric = pl.col("_term_rule").is_null() & refers_back & (pl.col("sentence_index") - pl.col("_prev_sentence") <= 1)
-    # "…составил $11,2 млн, в 2014 году — $290 тыс.": the figure before names the metric
-    gap = pl.col("sentence").str.slice(previous_in_sentence(pl.col("match_end")).fill_null(0), ELLIPSIS_GAP)
-    elliptic = (
-        pl.col("_term_rule").is_null()
-        & (previous_in_sentence(pl.col("_metric_kw")).fill_null("other") != "other")
-        & (pl.col("match_start") - previous_in_sentence(pl.col("match_end")) <= ELLIPSIS_GAP)
-        & _by_language(lambda lang: gap.str.contains(figure_rules.single_pattern(lang, "ellipsis")))
-    )
     return (
         amounts.with_columns((position + pl.col("match_start")).alias("_key"))
         .sort("_key")
         .join_asof(economic, on="_key", by="document_id", strategy="backward", check_sortedness=False)
         .sort("document_id", "sentence_index", "match_start")
-        .with_columns(anaphoric.fill_null(False).alias("_anaphoric"), elliptic.fill_null(False).alias("_elliptic"))
+        .with_columns(anaphoric.fill_null(False).alias("_anaphoric"))
         .with_columns(
-            pl.when("_elliptic")
-            .then(_by_language(lambda lang: pl.lit(f"{lang}_ellipsis")))
-            .when("_anaphoric")
-            .then(_by_language(lambda lang: pl.lit(f"{lang}_anaphora")))
-            .otherwise(pl.col("_term_rule"))
-            .alias("_term_rule"),
-            pl.when("_elliptic")
-            .then(previous_in_sentence(pl.col("_metric_kw")))
-            .when("_anaphoric")
-            .then(pl.col("_prev_metric"))
-            .otherwise(pl.col("_metric_kw"))
-            .alias("_metric_kw"),
+            pl.when("_anaphoric").then(_by_language(lambda lang: pl.lit(f"{lang}_anaphora"))).otherwise(pl.col("_term_rule")).alias("_term_rule"),
+            pl.when("_anaphoric").then(pl.col("_prev_metric")).otherwise(pl.col("_metric_kw")).alias("_metric_kw"),
         )
-        .drop("_key", "_prev_metric", "_prev_sentence", "_anaphoric", "_elliptic")
+        .drop("_key", "_prev_metric", "_prev_sentence", "_anaphoric")
+        .pipe(_elliptic_terms)
     )
+
+
+ELLIPTIC_LIST_LENGTH = 4  # the longest list whose later figures take the first one's metric
+
+
+def _elliptic_terms(amounts: pl.LazyFrame) -> pl.LazyFrame:
+    """"…составил $11,2 млн, в 2014 году — $290 тыс., а в 2015-м — всего $70 тыс.": an amount no
+    term governs, a dash away from a named figure before it in its sentence, takes its metric
+    (one step per figure of the list; `amounts` sorted by document, sentence and position)."""
+    previous_end = previous_in_sentence(pl.col("match_end"))
+    gap = pl.col("sentence").str.slice(previous_end.fill_null(0), ELLIPSIS_GAP)
+    elliptic = (
+        pl.col("_term_rule").is_null()
+        & (previous_in_sentence(pl.col("_metric_kw")).fill_null("other") != "other")
+        & (pl.col("match_start") - previous_end <= ELLIPSIS_GAP)
+        & _by_language(lambda lang: gap.str.contains(figure_rules.single_pattern(lang, "ellipsis")))
+    ).fill_null(False)
+    for _ in range(ELLIPTIC_LIST_LENGTH - 1):
+        amounts = amounts.with_columns(elliptic.alias("_elliptic")).with_columns(
+            pl.when("_elliptic").then(_by_language(lambda lang: pl.lit(f"{lang}_ellipsis"))).otherwise(pl.col("_term_rule")).alias("_term_rule"),
+            pl.when("_elliptic").then(previous_in_sentence(pl.col("_metric_kw"))).otherwise(pl.col("_metric_kw")).alias("_metric_kw"),
+        )
+    return amounts.drop("_elliptic")
 
 
 def extract_figures(
