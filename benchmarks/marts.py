@@ -8,6 +8,7 @@ the run rather than the data are left out: `extractor_version` (as issue 14 asks
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -27,8 +28,11 @@ def _names(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return [row[0] for row in con.execute(sql, params or []).fetchall()]
 
 
-def mart_hashes(warehouse: Path) -> dict[str, tuple[int, str]]:
-    """(rows, md5 of every row as text in key order) for each table of schema marts."""
+def mart_hashes(
+    warehouse: Path, skip_columns: Collection[str] = RUN_COLUMNS
+) -> dict[str, tuple[int, str]]:
+    """(rows, md5 of every row as text in key order) for each table of schema marts, leaving
+    out `skip_columns` (by default those that record the run; pass () to hash every column)."""
     hashes = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = _names(con, "select table_name from duckdb_tables() where schema_name = 'marts' order by 1")
@@ -40,7 +44,7 @@ def mart_hashes(warehouse: Path) -> dict[str, tuple[int, str]]:
                 [table],
             )
             # Names come from the catalog, quoted as identifiers.
-            kept = ", ".join(f'"{column}"' for column in columns if column not in RUN_COLUMNS)
+            kept = ", ".join(f'"{column}"' for column in columns if column not in skip_columns)
             key = MART_KEYS.get(table)
             order = f't."{key}", row_text' if key else "row_text"
             rows = con.execute(

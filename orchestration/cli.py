@@ -258,6 +258,14 @@ def _count_duplicates(con) -> int:
     return con.execute("select count(*) from raw.duplicates").fetchall()[0][0] if exists else 0
 
 
+def _nothing_to_refresh(source_dir: Path, warehouse: Path) -> bool:
+    """The shortcut of orchestration/refresh_check.py: True when the published warehouse is
+    what a run would build (checked without importing Dagster or dbt)."""
+    from orchestration.refresh_check import published_is_current
+
+    return published_is_current(source_dir, warehouse, REPO_ROOT / "dbt_project")
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     source_dir = Path(args.source or _env_or("ATTACHE_SOURCE_DIR", "seeds")).expanduser().resolve()
     warehouse = Path(args.warehouse or _env_or("ATTACHE_WAREHOUSE", "warehouse/attache.duckdb"))
@@ -277,6 +285,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()
     if progress:
         print(f"refreshing {_display_path(warehouse)} from {_display_path(source_dir)}", file=sys.stderr)
+    if not args.force_run and _nothing_to_refresh(source_dir, warehouse):
+        if progress:
+            print(f"nothing changed: {_display_path(warehouse)} is current (no run started)", file=sys.stderr)
+        print(summarize(warehouse, 0).line())
+        return 0
     try:
         run = run_refresh(
             source_dir,
@@ -571,6 +584,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="local:N|ADDRESS",
         help="extract on Dask: local:N starts N worker processes here, ADDRESS joins a running "
         "scheduler (tcp://host:8786); default $ATTACHE_CLUSTER, else in this process",
+    )
+    refresh.add_argument(
+        "--force-run",
+        action="store_true",
+        help="start the Dagster run even when nothing changed (by default such a refresh only "
+        "checks the published warehouse and exits, without a run in the history)",
     )
     refresh.set_defaults(handler=cmd_refresh)
 

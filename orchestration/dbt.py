@@ -19,7 +19,6 @@ models that read only seeds, which are as the same project built them.
 
 import datetime as dt
 import fcntl
-import hashlib
 import logging
 import os
 import queue
@@ -40,6 +39,8 @@ from dagster_dbt import (
 )
 
 from orchestration import landing
+from orchestration.dbt_digest import project_digest
+from orchestration.dbt_digest import project_files as _project_files
 from orchestration.progress import report
 from orchestration.resources import WarehouseResource
 
@@ -59,9 +60,6 @@ def dbt_executable() -> str:
 # rather than dagster-dbt's default of a new folder per invocation, keeps target/ from
 # growing by one folder per run; runs never overlap, the warehouse lock sees to that.
 BUILD_TARGET_PATH = Path("target") / "build"
-
-# Folders of the project that dbt writes to, not sources of the manifest.
-_GENERATED_DIRS = {"target", "logs", "dbt_packages"}
 
 
 class AttacheDbtTranslator(DagsterDbtTranslator):
@@ -92,16 +90,6 @@ def manifest_is_stale(project: DbtProject) -> bool:
     return any(path.stat().st_mtime > built_at for path in _project_files(project.project_dir))
 
 
-def _project_files(project_dir: Path) -> Iterator[Path]:
-    for path in project_dir.iterdir():
-        if path.name in _GENERATED_DIRS or path.name.startswith("."):
-            continue
-        if path.is_dir():
-            yield from (p for p in path.rglob("*") if p.is_file())
-        elif path.is_file():
-            yield path
-
-
 def prepare_manifest(project: DbtProject) -> Path:
     """Make sure `project.manifest_path` is a current manifest; returns its path.
 
@@ -127,18 +115,6 @@ def prepare_manifest(project: DbtProject) -> Path:
 
 def make_dbt_resource(project: DbtProject) -> DbtCliResource:
     return DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
-
-
-def project_digest(project_dir: Path) -> str:
-    """sha256 over the dbt project's own files (models, seeds, macros, tests, configuration)
-    and the dbt version: marts built by another digest are rebuilt."""
-    from dbt.version import __version__ as dbt_version
-
-    digest = hashlib.sha256(f"dbt {dbt_version}\n".encode())
-    for path in sorted(_project_files(project_dir)):
-        digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 class _SkippedBuildFilter(logging.Filter):

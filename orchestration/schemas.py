@@ -78,7 +78,7 @@ EVENT_MENTIONS = {
     "date_precision": pl.String,
     "modality": pl.String,
     "cameo_code": pl.String,
-    "rule_id": pl.String,  # the trigger rule that made the row (patterns.EVENT_TRIGGERS), e.g. 'trigger.visit.visit_noun'
+    "rule_id": pl.String,  # the trigger rule that made the row (extract/event_rules.py), e.g. 'trigger.visit.visit_noun'
     "confidence": pl.Float64,
     "evidence": pl.String,
     "char_start": pl.Int32,

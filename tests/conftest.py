@@ -83,23 +83,11 @@ def _query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]
 
 
 def _mart_fingerprints(warehouse: Path) -> dict[str, tuple[int, str]]:
-    """(row count, md5 of every row rendered as text, in sorted order) for each mart table."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = [
-            row[0]
-            for row in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
-        fingerprints = {}
-        for name in names:
-            rows = con.execute(
-                # Every row as text, sorted: independent of storage order, sensitive to any value.
-                f'select t::varchar as row_text from marts."{name}" as t order by row_text'
-            ).fetchall()
-            digest = hashlib.md5("\n".join(row[0] for row in rows).encode()).hexdigest()
-            fingerprints[name] = (len(rows), digest)
-        return fingerprints
+    """(row count, md5 of every row rendered as text, in key order) for each mart table,
+    every column included (the run's own columns too: a warehouse left as it was keeps them)."""
+    from benchmarks.marts import mart_hashes
+
+    return mart_hashes(warehouse, skip_columns=())
 
 
 def _file_digest(path: Path) -> str:

@@ -7,7 +7,7 @@
 
 `documents` carries at least document_id, body, language, published_at; every result frame
 conforms to its schema in `orchestration.schemas`. Nothing here knows of Dagster or DuckDB.
-Where each rule lives: patterns.py (every regex and word list), text.py (sentences, match
+Where each rule lives: event_rules.py (event triggers, per language, with examples), patterns.py (the other regexes and word lists), text.py (sentences, match
 offsets), entities.py, dates.py, events.py, figures.py.
 """
 
@@ -65,17 +65,19 @@ def extract(documents: pl.DataFrame, reference: Reference | None = None) -> dict
     )
     sentences = split_sentences(docs).pipe(materialise)
     mentions = entity_mentions(sentences, reference).pipe(materialise)
-    triggers = find_triggers(sentences).pipe(materialise)
+    triggers = find_triggers(sentences, docs).pipe(materialise)
     amounts = find_amounts(sentences, docs).pipe(materialise)
     # dates serve events and figures only: they are read in the documents holding either
     in_scope = pl.concat([triggers.select("document_id"), amounts.select("document_id")]).unique()
     dates = date_mentions(sentences.join(in_scope, on="document_id", how="semi"), docs).pipe(materialise)
-    formats = reference.organisations.filter(pl.col("kind") == "summit_format").select(
+    # bodies whose summits are their members' (SCO, APEC, "Центральная Азия – Китай"), not the UN's sessions
+    formats = reference.organisations.filter(pl.col("summits_of_members") == "true").select(
         pl.col("organisation_id"), pl.col("member_countries").alias("format_members")
     )
+    memberships = reference.memberships.join(formats.select("organisation_id"), on="organisation_id", how="semi")
     heads_of_state = reference.actors.filter(pl.col("role") == "head_of_state").select(pl.col("actor_id").alias("entity_id"))
     events = extract_events(
-        sentences, mentions, dates, docs, formats=formats.lazy(), heads_of_state=heads_of_state.lazy(), triggers=triggers
+        sentences, mentions, dates, docs, formats=formats.lazy(), memberships=memberships.lazy(), heads_of_state=heads_of_state.lazy(), triggers=triggers
     )
     figures = extract_figures(sentences, mentions, dates, docs, amounts=amounts)
     frames = {

@@ -10,6 +10,7 @@ from orchestration.extract.patterns import (
     SOURCE_AFTER,
     SOURCE_BEFORE,
     SOURCE_NAMED_AFTER,
+    COORDINATED_GAP,
     COUNTERPART_BEFORE,
     TOPIC_BEFORE,
     VISITOR_BEFORE,
@@ -68,14 +69,28 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
             ).alias("is_topic"),
             # "visit by Chinese President …", "визит президента Казахстана": the visitor's side
             pl.col("_before").str.contains(VISITOR_BEFORE).alias("is_visitor"),
-            # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart
-            pl.col("_before").str.contains(COUNTERPART_BEFORE).alias("is_counterpart"),
+            # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart,
+            # and so are its coordinates ("с президентом Египта, королём Бахрейна и эмиром Катара")
+            pl.col("_before")
+            .str.contains(COUNTERPART_BEFORE)
+            .first()
+            .over("document_id", "sentence_index", _coordinated_run())
+            .alias("is_counterpart"),
             (
                 pl.col("_before").str.contains(LOCATION_BEFORE)
                 & pl.col("kind").is_in(["name", "short_name", "variant", "official_name", "capital", "metonym", "place"])
             ).alias("is_location"),
         )
     )
+
+
+def _coordinated_run() -> pl.Expr:
+    """Numbers the runs of mentions joined by a coordinator within a sentence ("Египта, королём
+    Бахрейна и эмиром Катара" is one run): a mention opens a new run unless only a comma or a
+    conjunction and at most two words (a title) stand between it and the previous one."""
+    gap = pl.col("sentence").str.slice("_previous_end", (pl.col("match_start") - pl.col("_previous_end")).clip(0))
+    joined = gap.str.contains(COORDINATED_GAP) & (pl.col("_previous_end") > 0)
+    return (~joined).cast(pl.Int32).cum_sum().over("document_id", "sentence_index")
 
 
 def countries_by_sentence(sentences: pl.LazyFrame, countries: pl.LazyFrame, context_sizes: tuple[int, int]) -> pl.LazyFrame:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import polars as pl
 
 from orchestration.extract.entities import countries_by_sentence
+from orchestration.extract.event_rules import EVENT_TRIGGER_RULES
 from orchestration.extract.patterns import (
     ANAPHORA,
     CITATION,
@@ -41,9 +42,9 @@ from orchestration.extract.patterns import (
     DOCUMENT_COUNT,
     DURATION,
     DURATION_DAYS,
-    EVENT_TRIGGERS,
     GENERIC_PERIOD,
     HYPOTHETICAL_BEFORE,
+    IN_TEMPORAL_ADJUNCT,
     NEGATED_BEFORE,
     NOT_A_RECEPTION,
     NOMINAL_TALKS_BEFORE,
@@ -70,15 +71,31 @@ def _distinct(expr: pl.Expr) -> pl.Expr:
     return expr.list.unique(maintain_order=True).list.drop_nulls()
 
 
-def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
-    # one scan for the sentences that may hold a trigger, then each pattern on those only
-    candidates = sentences.filter(pl.col("sentence").str.contains(any_of([p for *_, p in EVENT_TRIGGERS]))).pipe(materialise)
+def _with_language(sentences: pl.LazyFrame, documents: pl.LazyFrame | None) -> pl.LazyFrame:
+    if "language" in sentences.collect_schema().names():
+        return sentences
+    if documents is None:
+        return sentences.with_columns(pl.lit("ru").alias("language"))
+    return sentences.join(documents.select("document_id", "language"), on="document_id", how="left").with_columns(
+        pl.col("language").fill_null("ru")
+    )
+
+
+def find_triggers(sentences: pl.LazyFrame, documents: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Every trigger of `event_rules` in the sentences of its language (`documents` gives each
+    document's language; without it, Russian), with its modality and whether it is generic."""
+    # one scan for the sentences that may hold a trigger, then each rule on those of its language only
+    candidates = (
+        _with_language(sentences, documents)
+        .filter(pl.col("sentence").str.contains(any_of([rule.pattern for rule in EVENT_TRIGGER_RULES])))
+        .pipe(materialise)
+    )
     found = pl.concat(
         [
-            locate(candidates, "sentence", KEYS, pattern=pattern).with_columns(
-                pl.lit(rule_id).alias("rule_id"), pl.lit(event_type).alias("event_type"), pl.lit(role).alias("role")
+            locate(candidates.filter(pl.col("language") == rule.language), "sentence", KEYS, pattern=rule.pattern).with_columns(
+                pl.lit(rule.rule_id).alias("rule_id"), pl.lit(rule.event_type).alias("event_type"), pl.lit(rule.role).alias("role")
             )
-            for rule_id, event_type, role, pattern in EVENT_TRIGGERS
+            for rule in EVENT_TRIGGER_RULES
         ]
     )
     before = pl.col("sentence").str.slice(
@@ -119,6 +136,7 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
                 | before.str.slice(-30).str.contains(ONGOING_BEFORE)
                 | ((pl.col("event_type") == "talks") & before.str.slice(-40).str.contains(NOMINAL_TALKS_BEFORE))
             ).alias("is_generic"),
+            before.str.slice(-40).str.contains(IN_TEMPORAL_ADJUNCT).alias("in_adjunct"),
         )
         # "will pay an official visit … and attend a summit": the future carries on until a past verb
         .sort("document_id", "sentence_index", "match_start")
@@ -155,6 +173,7 @@ def find_triggers(sentences: pl.LazyFrame) -> pl.LazyFrame:
             "role",
             "modality",
             "is_generic",
+            "in_adjunct",
         )
     )
 
@@ -222,11 +241,14 @@ def extract_events(
     dates: pl.LazyFrame,
     documents: pl.LazyFrame,
     formats: pl.LazyFrame | None = None,
+    memberships: pl.LazyFrame | None = None,
     heads_of_state: pl.LazyFrame | None = None,
     triggers: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """`formats`: organisation_id, format_members (list) of summit formats ("Центральная Азия –
-    Китай"): a summit of a format is attended by its members, named or not. `heads_of_state`:
+    Китай"): a summit of a format is attended by its members, named or not; `memberships`
+    (organisation_id, country, joined_year, left_year) gives the members of the summit's year
+    (without it, today's). `heads_of_state`:
     entity_id of the actors who are heads of state (their talks during a visit are the visit's).
     `triggers`: `find_triggers(sentences)`, when the caller has it already."""
     by = ["document_id", "sentence_index"]
@@ -235,7 +257,7 @@ def extract_events(
     if heads_of_state is None:
         heads_of_state = pl.LazyFrame(schema={"entity_id": pl.String})
     # collected once: every step below reads the triggers, and a lazy plan would redo the regexes
-    triggers = (find_triggers(sentences) if triggers is None else triggers).with_row_index("trigger_id").pipe(materialise)
+    triggers = (find_triggers(sentences, documents) if triggers is None else triggers).with_row_index("trigger_id").pipe(materialise)
     # only a document holding a trigger holds an event: every step below reads those documents only
     in_scope = triggers.select("document_id").unique()
     sentences, mentions, dates, documents = (
@@ -315,6 +337,8 @@ def extract_events(
             pl.col("country").unique(maintain_order=True).alias("segment_countries"),
             pl.col("country").filter(~pl.col("is_location")).unique(maintain_order=True).alias("segment_parties"),
             pl.col("is_counterpart").any().alias("names_counterpart"),
+            # the segment's own side: its first party not named as a counterpart ("с президентом Египта")
+            pl.col("country").filter(~pl.col("is_location") & ~pl.col("is_counterpart")).first().alias("segment_subject"),
             # who is named: talks during a visit with someone new are an event of their own
             pl.col("entity_id").filter(pl.col("entity_type") == "actor").unique().alias("officials"),
             pl.col("is_head_of_state").any().alias("has_head_of_state"),
@@ -370,15 +394,32 @@ def extract_events(
         .group_by("trigger_id")
         .agg(pl.col("_paragraph_org").last())
     )
+    # "В повестке саммита «Центральная Азия-Россия» … в рамках ЕАЭС. … участники саммита": the
+    # summit the paragraph named last, before any other body it names
+    paragraph_summit = (
+        triggers.filter(pl.col("event_type") == "summit")
+        .select("trigger_id", "document_id", "paragraph_index", "sentence_index")
+        .join(
+            near_summit.join(triggers.select("trigger_id", "document_id", "paragraph_index", "sentence_index"), on="trigger_id").select(
+                "document_id", "paragraph_index", pl.col("sentence_index").alias("_named_in"), "_near_org"
+            ),
+            on=["document_id", "paragraph_index"],
+        )
+        .filter(pl.col("_named_in") < pl.col("sentence_index"))
+        .sort("_named_in")
+        .group_by("trigger_id")
+        .agg(pl.col("_near_org").last().alias("_paragraph_summit"))
+    )
     segment_orgs = (
         triggers.select("trigger_id", "event_type")
         .join(segment_orgs, on="trigger_id", how="left")
         .join(near_summit, on="trigger_id", how="left")
+        .join(paragraph_summit, on="trigger_id", how="left")
         .join(paragraph_org, on="trigger_id", how="left")
         .select(
             "trigger_id",
             pl.when(pl.col("event_type") == "summit")
-            .then(pl.coalesce("_near_org", "organisation_id", "_paragraph_org"))
+            .then(pl.coalesce("_near_org", "organisation_id", "_paragraph_summit", "_paragraph_org"))
             .otherwise(pl.col("organisation_id"))
             .alias("organisation_id"),
         )
@@ -486,6 +527,7 @@ def extract_events(
             pl.lit(None, dtype=pl.String).alias("organisation_id"),
             pl.lit(None, dtype=pl.List(pl.String)).alias("format_members"),
             pl.lit(False).alias("names_counterpart"),
+            pl.lit(None, dtype=pl.String).alias("segment_subject"),
             pl.lit([], dtype=pl.List(pl.String)).alias("officials"),
             pl.lit(False).alias("has_head_of_state"),
         )
@@ -493,6 +535,7 @@ def extract_events(
 
     # "met in Dushanbe": for meetings, talks and calls a place locates the event, it is not a party
     located_only = pl.col("event_type").is_in(["meeting", "talks", "phone_call"])
+    only_counterparts = pl.col("names_counterpart").fill_null(False) & pl.col("segment_subject").is_null()
     empty = pl.lit([], dtype=pl.List(pl.String))
     seg = pl.when(located_only).then(pl.col("segment_parties").fill_null(empty)).otherwise(pl.col("segment_countries"))
     sent = pl.when(located_only).then(pl.col("sentence_parties").fill_null(empty)).otherwise(pl.col("sentence_countries"))
@@ -525,7 +568,12 @@ def extract_events(
         pl.when(pl.col("event_type").is_in(["visit", "summit"])).then(pl.col("sentence_location")),
     )
     events = (
-        events.filter((pl.col("role") != "series") & ~pl.col("is_generic"))
+        events.filter(
+            (pl.col("role") != "series")
+            & ~pl.col("is_generic")
+            # a recalled frame ("после визита Трампа в Эр-Рияд") past the lead, undated in its clause
+            & ~(pl.col("in_adjunct") & (pl.col("paragraph_index") > 0) & pl.col("start_date").is_null())
+        )
         .with_columns(
             host.alias("host_country"),
             pl.coalesce("start_date", "_s_start", "_y_start", "anchor_date").alias("start_date"),
@@ -549,12 +597,17 @@ def extract_events(
                 participants,
                 pl.when(~located_only).then(pl.col("host_country")),
                 # "после встречи с Дональдом Трампом": the other side is the text's protagonist
-                pl.when(located_only & pl.col("names_counterpart") & (participants.list.len() == 1)).then(pl.col("protagonist")),
+                # "он провёл переговоры с президентом Египта, королём Бахрейна …": every side named
+                # is a counterpart, so the subject is the protagonist
+                pl.when(located_only & pl.col("names_counterpart") & ((participants.list.len() == 1) | only_counterparts))
+                .then(pl.col("protagonist")),
             )
             .pipe(_distinct)
             .alias("participants"),
-            # the subject of the sentence, for splitting bilateral events: its first country
-            sent.list.first().alias("principal"),
+            # the subject, for splitting bilateral events: the segment's own side, else the sentence's first country
+            pl.coalesce(
+                pl.when(only_counterparts).then(pl.col("protagonist")), pl.col("segment_subject"), sent.list.first()
+            ).alias("principal"),
         )
         .select(
             *KEYS, "trigger", "pos", "rule_id", "event_type", "modality", "participants", "principal", "protagonist",
@@ -565,15 +618,7 @@ def extract_events(
     events = pl.concat([events, continuations], how="vertical_relaxed")
 
     # --- a summit of a format: its members take part ("the second China–Central Asia Summit")
-    events = (
-        events.with_columns(
-            pl.when((pl.col("event_type") == "summit") & pl.col("format_members").is_not_null())
-            .then(pl.concat_list("participants", "format_members").pipe(_distinct))
-            .otherwise(pl.col("participants"))
-            .alias("participants")
-        )
-        .drop("format_members")
-    )
+    events = _with_summit_members(events, documents, dates, memberships)
 
     # --- bilateral types: one event per counterpart of the principal
     principal = pl.coalesce(
@@ -656,6 +701,47 @@ def extract_events(
         .drop("_published")
     )
     return _one_row_per_event(events, documents, heads_of_state)
+
+
+def _with_summit_members(
+    events: pl.LazyFrame, documents: pl.LazyFrame, dates: pl.LazyFrame, memberships: pl.LazyFrame | None
+) -> pl.LazyFrame:
+    """A summit of a format takes its members of the summit's year (the year of its date, else
+    of the article, else the latest year of a day the article names): the BRICS of 2017 is five
+    states, that of 2024 nine; a named guest stays."""
+    is_summit = (pl.col("event_type") == "summit") & pl.col("format_members").is_not_null()
+    events = events.with_row_index("_event_row")
+    if memberships is None:
+        members = events.filter(is_summit).select("_event_row", pl.col("format_members").alias("_members"))
+    else:
+        named_years = (
+            dates.filter(pl.col("precision") == "day").group_by("document_id").agg(pl.col("start_date").max().dt.year().alias("_named_year"))
+        )
+        year = pl.coalesce(pl.col("start_date").dt.year(), pl.col("published_at").dt.year(), "_named_year").cast(pl.Int32)
+        members = (
+            events.filter(is_summit)
+            .select("_event_row", "document_id", "organisation_id", "start_date")
+            .join(documents.select("document_id", "published_at"), on="document_id", how="left")
+            .join(named_years, on="document_id", how="left")
+            .join(memberships, on="organisation_id")
+            .filter(
+                year.is_null() & pl.col("left_year").is_null()
+                | year.is_not_null() & (pl.col("joined_year").is_null() | (pl.col("joined_year") <= year))
+                & (pl.col("left_year").is_null() | (year < pl.col("left_year")))
+            )
+            .group_by("_event_row")
+            .agg(pl.col("country").sort().alias("_members"))
+        )
+    return (
+        events.join(members, on="_event_row", how="left")
+        .with_columns(
+            pl.when(pl.col("_members").is_not_null())
+            .then(pl.concat_list("participants", "_members").pipe(_distinct))
+            .otherwise(pl.col("participants"))
+            .alias("participants")
+        )
+        .drop("format_members", "_members", "_event_row")
+    )
 
 
 def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame, heads_of_state: pl.LazyFrame) -> pl.LazyFrame:

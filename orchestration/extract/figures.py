@@ -25,23 +25,29 @@ from orchestration.extract.patterns import (
     FLOW,
     GROWTH,
     INTO,
-    NUMBER_WORD,
-    RECIPIENT_BEFORE,
-    REGION,
-    SCALE,
     MONEY,
     MONEY_CANDIDATES,
     MONEY_IN_WORDS,
     NATIONAL_CURRENCY,
+    NUMBER_WORD,
     NUMBER_WORDS,
     PERCENT,
     QUALIFIER,
     QUALIFIERS,
+    RECIPIENT_BEFORE,
+    REGION,
+    SCALE,
     SCALES,
     STOCK,
     TRADE,
 )
-from orchestration.extract.text import drop_overlaps, locate, materialise, next_in_sentence, previous_in_sentence
+from orchestration.extract.text import (
+    drop_overlaps,
+    locate,
+    materialise,
+    next_in_sentence,
+    previous_in_sentence,
+)
 from orchestration.keys import key_expr
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]

@@ -18,7 +18,9 @@ import polars as pl
 from orchestration.reference.inflect import english_forms, russian_forms
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
-SEED_FILES = ("countries.csv", "actors.csv", "organisations.csv", "aliases.csv", "fx_rates.csv")
+SEED_FILES = (
+    "countries.csv", "actors.csv", "organisations.csv", "organisation_membership_changes.csv", "aliases.csv", "fx_rates.csv"
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class Reference:
     countries: pl.DataFrame  # country_code, name_en, name_ru, region, is_focus, capital_en, capital_ru
     actors: pl.DataFrame  # actor_id, name_en, name_ru, country_code, role, term_start, term_end, ...
     organisations: pl.DataFrame  # organisation_id, name_en, name_ru, kind, member_countries (list)
+    # One row per (organisation, member, ever): organisation_id, country, joined_year, left_year
+    # (NULL: a founder / still a member), for a summit's members in its own year.
+    memberships: pl.DataFrame
     # One row per surface form: form, entity_type, entity_id, country, kind, language.
     # `country` is what the mention stands for (a country, an actor's country; NULL for
     # organisations); kind 'place' marks cities and regions, which locate but do not participate.
@@ -68,6 +73,24 @@ def _expand_aliases(aliases: pl.DataFrame) -> pl.DataFrame:
     return expanded.explode("form").filter(pl.col("form").str.len_chars() >= 2)
 
 
+def _memberships(organisations: pl.DataFrame, seeds_dir: Path) -> pl.DataFrame:
+    """Today's members (with the year they joined, where it is recorded) and former members."""
+    path = seeds_dir / "organisation_membership_changes.csv"
+    schema = {"organisation_id": pl.String, "country": pl.String, "joined_year": pl.Int32, "left_year": pl.Int32}
+    changes = (
+        pl.read_csv(path, schema_overrides={"joined_year": pl.Int32, "left_year": pl.Int32}).rename({"country_code": "country"})
+        if path.exists()
+        else pl.DataFrame(schema=schema)
+    )
+    current = organisations.select("organisation_id", pl.col("member_countries").alias("country")).explode("country").drop_nulls()
+    return (
+        current.join(changes, on=["organisation_id", "country"], how="full", coalesce=True)
+        .select(*schema)
+        .cast(schema)
+        .sort("organisation_id", "country")
+    )
+
+
 @functools.cache
 def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
     seeds_dir = Path(seeds_dir)
@@ -78,6 +101,7 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
     organisations = _read(seeds_dir, "organisations.csv").with_columns(
         pl.col("member_countries").fill_null("").str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
     )
+    memberships = _memberships(organisations, seeds_dir)
     aliases = _read(seeds_dir, "aliases.csv").filter(pl.col("alias").is_not_null())
     actor_country = actors.select(pl.col("actor_id").alias("entity_id"), pl.col("country_code").alias("actor_country"))
     forms = (
@@ -107,6 +131,7 @@ def load_reference(seeds_dir: Path = SEEDS_DIR) -> Reference:
         countries=countries,
         actors=actors,
         organisations=organisations,
+        memberships=memberships,
         alias_forms=forms,
         fingerprint=seed_fingerprint(seeds_dir),
     )

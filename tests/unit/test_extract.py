@@ -530,3 +530,62 @@ def test_deals_and_exports_toward_a_named_destination_have_a_direction(reference
     assert (supply["metric"], supply["source_country"], supply["target_country"]) == ("deal_value", "RU", "IN")
     assert (export["source_country"], export["target_country"]) == ("KZ", "CN")
     assert (turnover["source_country"], turnover["target_country"]) == (None, None)
+
+
+# A summit of an organisation has the members of its year (organisation_membership_changes.csv):
+# examples in the shape of real reports; the counter-example is the body's later membership.
+@pytest.mark.parametrize(
+    ("body", "published", "members_in", "members_out"),
+    [
+        ("Путин принял участие в саммите БРИКС в Сямэне 4 сентября 2017 года.", date(2017, 9, 5), {"BR", "CN", "IN", "RU", "ZA"}, {"EG", "IR"}),
+        ("Лидеры стран БРИКС провели саммит в Казани 23 октября 2024 года.", date(2024, 10, 24), {"EG", "IR", "RU"}, {"ID"}),
+        ("На саммите АТЭС в Лиме премьер Японии встретился с президентом США.", date(2016, 11, 21), {"JP", "PE", "RU", "US"}, set()),
+        ("В 2009 году во время саммита «Большой восьмёрки» в Л'Акуиле лидеры обсудили кризис.", date(2017, 1, 5), {"RU", "US", "IT"}, set()),
+    ],
+)
+def test_an_organisations_summit_has_the_members_of_its_year(reference, body, published, members_in, members_out):
+    [summit] = occurred(run(reference, body, published_at=published)).filter(pl.col("event_type") == "summit").iter_rows(named=True)
+    assert members_in <= set(summit["participant_countries"])
+    assert not members_out & set(summit["participant_countries"])
+
+
+def test_talks_whose_every_named_side_is_a_counterpart_are_the_protagonists(reference):
+    body = (
+        "Президент США Дональд Трамп прибыл в Эр-Рияд. "
+        "В частности, он провёл переговоры с президентом Египта, королём Бахрейна и эмиром Катара."
+    )
+    talks = occurred(run(reference, body)).filter(pl.col("event_type") == "talks")
+    assert as_set(talks) == {("talks", ("EG", "US")), ("talks", ("BH", "US")), ("talks", ("QA", "US"))}
+    # counter-example: the subject is named, so it is the principal ("Путин провёл переговоры с …")
+    named = occurred(run(reference, "Путин провёл переговоры с президентом Египта и королём Бахрейна."))
+    assert as_set(named.filter(pl.col("event_type") == "talks")) == {("talks", ("EG", "RU")), ("talks", ("BH", "RU"))}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Сам Трамп во время визита в Сеул заявил, что режим КНДР угрожает миру.",
+        "Trump, on a visit to Seoul, said that North Korea threatens the world.",
+    ],
+)
+def test_what_is_said_is_not_a_party_to_the_event_of_the_saying(reference, body):
+    [visit] = occurred(run(reference, body, language="en" if body.isascii() else "ru")).iter_rows(named=True)
+    assert visit["participant_countries"] == ["KR", "US"]
+
+
+@pytest.mark.parametrize(
+    ("body", "recorded"),
+    [
+        # recalled frames, past the lead and undated: not reported
+        ("Трамп прибыл в Токио.\nКонфликт разгорелся спустя две недели после визита Дональда Трампа в Эр-Рияд.", False),
+        ("Трамп прибыл в Токио.\nЕщё до визита в Израиль Дональд Трамп обозначил главного противника.", False),
+        # counter-examples: dated in its own clause, or the lead's own news
+        ("Трамп прибыл в Токио.\nВ ходе государственного визита Путина в Таджикистан 8-10 октября стороны обсудили торговлю.", True),
+        ("В ходе визита в Москву президент Казахстана Касым-Жомарт Токаев обсудил торговлю.", True),
+    ],
+)
+def test_a_visit_recalled_as_the_frame_of_another_event_is_not_reported(reference, body, recorded):
+    visits = occurred(run(reference, body, published_at=date(2025, 10, 20))).filter(
+        (pl.col("event_type") == "visit") & pl.col("evidence").str.contains("визит")
+    )
+    assert (visits.height > 0) is recorded
