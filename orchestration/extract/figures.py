@@ -110,7 +110,8 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
         )
         .with_columns(
             _first_match(pl.col("_currency_word"), CURRENCIES).alias("unit"),
-            _number(pl.col("num"), (pl.col("language") == "en") | pl.col("sym").is_not_null()).alias("_number"),
+            # "$3,000" is three thousand, but "$6,848 млрд" six point eight billion
+            _number(pl.col("num"), ((pl.col("language") == "en") | pl.col("sym").is_not_null()) & ~pl.col("scale").fill_null("").str.contains("^[а-яё]")).alias("_number"),
             _scale(pl.col("scale")).alias("scale"),
             pl.col("scale").is_not_null().alias("_has_scale"),
         )

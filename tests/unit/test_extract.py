@@ -589,3 +589,8 @@ def test_a_visit_recalled_as_the_frame_of_another_event_is_not_reported(referenc
         (pl.col("event_type") == "visit") & pl.col("evidence").str.contains("визит")
     )
     assert (visits.height > 0) is recorded
+
+
+def test_a_comma_before_a_russian_scale_is_a_decimal_even_after_a_dollar_sign(reference):
+    decimal, thousands = figures_of(reference, "Экспорт Украины в Китай вырос до $2,31 млрд. Россия выделила Киргизии кредит на $3,000.")
+    assert (decimal["value"], thousands["value"]) == (pytest.approx(2.31e9), 3000.0)
