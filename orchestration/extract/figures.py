@@ -22,7 +22,6 @@ from orchestration.extract.patterns import (
     CURRENCIES,
     CURRENCY,
     DIGITS,
-    FLOW,
     GROWTH,
     INTO,
     MONEY,
@@ -486,12 +485,11 @@ def extract_figures(
             .then(pl.lit("other"))
             .when(pl.col("_metric_kw") == "investment")
             .then(
-                pl.when(
-                    (pl.col("period_start").is_not_null() | pl.col("sentence").str.contains(FLOW))
-                    & ~pl.col("sentence").str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start")).str.contains(STOCK)
-                )
-                .then(pl.lit("investment_flow"))
-                .otherwise(pl.lit("investment_stock"))
+                # a stock only where the text says accumulated or total: a year's, a plan's or a
+                # fund's investment is a flow (most unmarked ones on the dev split were)
+                pl.when(pl.col("sentence").str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start")).str.contains(STOCK))
+                .then(pl.lit("investment_stock"))
+                .otherwise(pl.lit("investment_flow"))
             )
             .otherwise(pl.coalesce(pl.col("_metric_kw"), pl.lit("other")))
             .alias("metric"),

@@ -311,12 +311,6 @@ GROWTH = words(r"рост\w*|вырос\w*|увелич\w*|прибав\w*|сн�
 TRADE = words(r"товарооборот\w*|товарообмен\w*|торгов\w*|экспорт\w*|импорт\w*|trade|exports?|imports?")
 # Accumulated, not per period: "общий объем накопленных российских инвестиций", "уже превысили"
 STOCK = words(r"накоплен\w*|общий\s+объем|общий\s+объём|совокупн\w*|всего|уже|за\s+годы|за\s+все|accumulated|cumulative|total|stock")
-# A new commitment or a year's flow, not a stock: "investment package", "вложили", "announced"
-FLOW = words(
-    r"пакет\w*|объяв\w+|анонсир\w+|обеща\w+|вложил\w*|вложат|инвестировал\w*|инвестирует|"
-    r"package|announc\w+|pledg\w+|committ?\w*|invested|will\s+invest"
-)
-
 # An investor country before the keyword, a destination after: "российские инвестиции в Казахстан"
 INTO = rf"(?i){WORD_START}(?:в|во|into|in|to)\s*$"
 # The recipient after a giving verb: "предоставит Узбекистану кредит", "поставить Индии", "extended loans to"
