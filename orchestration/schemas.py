@@ -91,6 +91,8 @@ FIGURE_MENTIONS = {
     "sentence_index": pl.Int32,
     "metric": pl.String,
     "value": pl.Float64,
+    "value_low": pl.Float64,  # a range's bounds ("от 5 до 7 млрд"); NULL for a single value
+    "value_high": pl.Float64,
     "unit": pl.String,
     "scale": pl.Float64,
     "qualifier": pl.String,
@@ -101,7 +103,8 @@ FIGURE_MENTIONS = {
     "period_start": pl.Date,
     "period_end": pl.Date,
     "modality": pl.String,
-    "rule_id": pl.String,  # amount pattern, metric cue and metric, e.g. 'figure.money.keyword_before.trade_turnover'
+    "rule_id": pl.String,  # amount pattern, governing rule and metric, e.g. 'figure.money.ru_trade_term.trade_turnover'
+    "n_mentions_in_document": pl.Int32,  # how often the document states the figure (headline, lead, quote)
     "evidence": pl.String,
     "char_start": pl.Int32,
     "char_end": pl.Int32,

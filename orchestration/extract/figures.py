@@ -15,31 +15,38 @@ from __future__ import annotations
 
 import polars as pl
 
+from orchestration.extract import figure_rules
 from orchestration.extract.entities import countries_by_sentence
 from orchestration.extract.patterns import (
     CITATION,
     CURRENCIES,
-    FLOW,
+    CURRENCY,
+    DIGITS,
     GROWTH,
     INTO,
-    METRIC_KEYWORD_AFTER,
-    RECIPIENT_BEFORE,
-    REGION,
-    METRIC_KEYWORD,
-    METRIC_OF_KEYWORD,
     MONEY,
     MONEY_CANDIDATES,
     MONEY_IN_WORDS,
     NATIONAL_CURRENCY,
+    NUMBER_WORD,
     NUMBER_WORDS,
     PERCENT,
     QUALIFIER,
     QUALIFIERS,
+    RECIPIENT_BEFORE,
+    REGION,
+    SCALE,
     SCALES,
     STOCK,
     TRADE,
 )
-from orchestration.extract.text import drop_overlaps, locate, materialise, next_in_sentence, previous_in_sentence
+from orchestration.extract.text import (
+    drop_overlaps,
+    locate,
+    materialise,
+    next_in_sentence,
+    previous_in_sentence,
+)
 from orchestration.keys import key_expr
 
 KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sentence"]
@@ -73,6 +80,10 @@ def _scale(scale: pl.Expr) -> pl.Expr:
     return pl.when(scale.is_null()).then(pl.lit(1.0)).otherwise(out)
 
 
+# A range's lower bound with a currency sign just before an upper bound: "$13-", "€50—"
+CURRENCY_RANGE_BEFORE = rf"[$€£¥₽]\s?{DIGITS}\s*[-–—]\s*$"
+
+
 def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
     """Money amounts and percentages with their value and unit (a scale alone borrows the
     currency of the amount before it in the paragraph)."""
@@ -98,14 +109,17 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
         )
         .with_columns(
             _first_match(pl.col("_currency_word"), CURRENCIES).alias("unit"),
-            _number(pl.col("num"), (pl.col("language") == "en") | pl.col("sym").is_not_null()).alias("_number"),
+            # "$3,000" is three thousand, but "$6,848 млрд" six point eight billion
+            _number(pl.col("num"), ((pl.col("language") == "en") | pl.col("sym").is_not_null()) & ~pl.col("scale").fill_null("").str.contains("^[а-яё]")).alias("_number"),
             _scale(pl.col("scale")).alias("scale"),
             pl.col("scale").is_not_null().alias("_has_scale"),
         )
-        # a scale with nothing after it borrows the currency of the figure before ("превысил 27 млрд.")
+        # a scale with nothing after it borrows the currency of the figure before ("превысил 27 млрд."),
+        # as does a range's upper bound after a currency sign ("$13-15 billion to Pakistan")
         .filter(
             pl.col("unit").is_not_null()
             | (pl.col("_has_scale") & pl.col("_after").str.contains(r"^\s*(?:[.,;:)»!?]|$)"))
+            | (pl.col("_has_scale") & pl.col("sentence").str.slice(pl.max_horizontal(pl.col("match_start") - 20, 0), pl.min_horizontal(pl.col("match_start"), 20)).str.contains(CURRENCY_RANGE_BEFORE))
         )
         .with_columns(pl.lit("money").alias("_kind"))
     )
@@ -113,6 +127,7 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
         locate(sentences, "sentence", KEYS, pattern=PERCENT, whole_words=True)
         .with_columns(pl.col("match").str.extract_groups(PERCENT).alias("_g"))
         .unnest("_g")
+        .join(language, on="document_id", how="left")
         .with_columns(
             pl.lit("percent").alias("unit"),
             _number(pl.col("num"), pl.lit(False)).alias("_number"),
@@ -121,7 +136,7 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
             pl.lit("percent").alias("_amount_rule"),
         )
     )
-    columns = [*KEYS, "match", "match_start", "match_end", "unit", "_number", "scale", "_kind", "_amount_rule"]
+    columns = [*KEYS, "language", "match", "match_start", "match_end", "unit", "_number", "scale", "_kind", "_amount_rule"]
     amounts = (
         pl.concat([money.select(columns), percent.select(columns)])
         .filter(pl.col("_number").is_not_null() & ~pl.col("sentence").str.contains(CITATION))
@@ -137,8 +152,180 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
         .with_columns(pl.coalesce("unit", "_carried").alias("unit"))
         .filter(pl.col("unit").is_not_null())
         .with_columns((pl.col("_number") * pl.col("scale")).round(4).alias("value"))
+        .pipe(_with_ranges)
     )
     return amounts
+
+
+RANGE_PREFIX = 40  # characters before an amount searched for a range's lower bound
+# between the lower bound's own amount and the upper one: "$3 млрд до $4 млрд", "$5-7 billion"
+RANGE_JOINER = r"(?i)^\s*(?:[-–—]|до|and)\s*$"
+
+
+def _range_low(language: str) -> pl.Expr:
+    """The lower bound written just before an amount ("от 5 до 7 млрд", "5–7 млрд"): a struct
+    of `low` (the number as written), `low_scale` (its own scale, if any) and `range_rule`."""
+    prefix = pl.col("sentence").str.slice(
+        pl.max_horizontal(pl.col("match_start") - RANGE_PREFIX, 0), pl.min_horizontal(pl.col("match_start"), RANGE_PREFIX)
+    )
+    rules = figure_rules.range_patterns(language, number=f"{DIGITS}|{NUMBER_WORD}", scale=SCALE, currency=CURRENCY)
+    out = pl.lit(None, dtype=pl.Struct({"low": pl.String, "low_scale": pl.String, "range_rule": pl.String}))
+    for rule_id, pattern in reversed(rules):
+        found = prefix.str.extract_groups(pattern).struct.with_fields(pl.lit(rule_id).alias("range_rule"))
+        out = pl.when(prefix.str.contains(pattern)).then(found).otherwise(out)
+    return out
+
+
+def _with_ranges(amounts: pl.LazyFrame) -> pl.LazyFrame:
+    """A range keeps both bounds: `value` and `value_low` are the lower, `value_high` the upper
+    (both NULL for a single value). The lower bound's own amount ("$5" of "$5–7 billion") goes."""
+    low = pl.col("_range").struct
+    low_scale = pl.when(low.field("low_scale").is_not_null()).then(_scale(low.field("low_scale"))).otherwise(pl.col("scale"))
+    ranged = (
+        amounts.with_columns(pl.when(pl.col("language") == "en").then(_range_low("en")).otherwise(_range_low("ru")).alias("_range"))
+        .with_columns((_number(low.field("low"), pl.col("language") == "en") * low_scale).round(4).alias("_low_value"))
+        # "в 2016 — 5 млрд" is no range: a lower bound is below the upper one
+        .with_columns((pl.col("_low_value") < pl.col("value")).fill_null(False).alias("_is_range"))
+        .with_columns(
+            pl.when("_is_range").then(pl.col("_low_value")).alias("value_low"),
+            pl.when("_is_range").then(pl.col("value")).alias("value_high"),
+            pl.when("_is_range").then(low.field("range_rule")).alias("range_rule"),
+        )
+        .with_columns(pl.coalesce("value_low", "value").alias("value"))
+        .sort("document_id", "sentence_index", "match_start")
+    )
+    gap_to_next = pl.col("sentence").str.slice(pl.col("match_end"), (next_in_sentence(pl.col("match_start")) - pl.col("match_end")).clip(0))
+    is_lower_bound = next_in_sentence(pl.col("_is_range")).fill_null(False) & gap_to_next.str.contains(RANGE_JOINER)
+    return ranged.filter(~is_lower_bound).drop("_range", "_low_value", "_is_range")
+
+
+# Between an amount and a term just after it: "26 billion yuan in loans", "$3 млрд инвестиций",
+# "12 billion euro ($13.2 billion) investment package"
+TERM_AFTER_GAP = r"(?i)^\)?\s*(?:\([^)]{0,40}\)\s*)?(?:in\s+|в\s+виде\s+|в\s+качестве\s+)?(?:[\w-]+\s+)?$"
+TERM_FIELDS = ["_term_rule", "_term_metric", "_term_max_gap"]
+
+
+def _by_language(expr_of) -> pl.Expr:
+    """`expr_of(language)` for the row's language: English rules for English, Russian for the rest."""
+    return pl.when(pl.col("language") == "en").then(expr_of("en")).otherwise(expr_of("ru"))
+
+
+def _located_terms(sentences: pl.LazyFrame) -> pl.LazyFrame:
+    """Every economic term and exclusion in `sentences` (with `language`), with its rule."""
+    by = ["document_id", "sentence_index"]
+    frames = []
+    for language in figure_rules.LANGUAGES:
+        own = pl.col("language") == "en" if language == "en" else pl.col("language") != "en"
+        located = locate(sentences.filter(own), "sentence", [*by, "language"], pattern=figure_rules.term_pattern(language), whole_words=True)
+        frames.append(located)
+    rule, metric, gap = (pl.lit(None, dtype=dtype) for dtype in (pl.String, pl.String, pl.Int32))
+    for language in figure_rules.LANGUAGES:
+        own = pl.col("language") == "en" if language == "en" else pl.col("language") != "en"
+        for pattern, rule_id, rule_metric, max_gap in reversed(figure_rules.term_rules(language)):
+            found = own & pl.col("match").str.contains(pattern)
+            rule, metric, gap = (pl.when(found).then(pl.lit(value)).otherwise(out) for value, out in ((rule_id, rule), (rule_metric, metric), (max_gap, gap)))
+    return pl.concat(frames).with_columns(rule.alias("_term_rule"), metric.alias("_term_metric"), gap.cast(pl.Int32).alias("_term_max_gap"))
+
+
+def governing_terms(amounts: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFrame:
+    """The term that governs each amount in its clause: the nearest before it, when no clause
+    break stands between and it is near enough, else one right after it. Adds `_kw_pos` (the
+    term's start, before the amount only), `_term_rule`, `_metric_kw` (the metric it names,
+    'other' for an exclusion) and `_per_unit_rule` (a unit price after the amount)."""
+    by = ["document_id", "sentence_index"]
+    language = amounts.select("document_id", "language").unique()
+    # the amounts' sentences and the ones before them (where an anaphor's term may stand)
+    wanted = pl.concat([amounts.select(by), amounts.select("document_id", pl.col("sentence_index") - 1)]).unique()
+    terms = _located_terms(sentences.join(wanted, on=by, how="semi").join(language, on="document_id")).pipe(materialise)
+    before = terms.select(*by, pl.col("match_start").alias("_kw_pos"), pl.col("match_end").alias("_kw_end"), *TERM_FIELDS)
+    after = terms.select(*by, pl.col("match_start").alias("_after_pos"), *[pl.col(f).alias(f"{f}_after") for f in TERM_FIELDS])
+    gap_before = pl.col("sentence").str.slice(pl.col("_kw_end"), (pl.col("match_start") - pl.col("_kw_end")).clip(0))
+    gap_after = pl.col("sentence").str.slice(pl.col("match_end"), (pl.col("_after_pos") - pl.col("match_end")).clip(0))
+    breaks = _by_language(lambda lang: gap_before.str.contains(figure_rules.single_pattern(lang, "clause_break")))
+    per_unit = _by_language(lambda lang: pl.col("sentence").str.slice(pl.col("match_end"), 60).str.contains(figure_rules.single_pattern(lang, "per_unit")))
+    sport = _by_language(lambda lang: pl.col("sentence").str.contains(figure_rules.single_pattern(lang, "sentence_exclusion")))
+    governs_before = pl.col("_kw_end").is_not_null() & (gap_before.str.len_chars() <= pl.col("_term_max_gap")) & ~breaks
+    governs_after = pl.col("_after_pos").is_not_null() & gap_after.str.contains(TERM_AFTER_GAP)
+    return (
+        amounts.sort("match_start")
+        .join_asof(before.sort("_kw_end"), left_on="match_start", right_on="_kw_end", by=by, strategy="backward", check_sortedness=False)
+        .join_asof(after.sort("_after_pos"), left_on="match_end", right_on="_after_pos", by=by, strategy="forward", check_sortedness=False)
+        .with_columns(governs_before.fill_null(False).alias("_before_ok"), governs_after.fill_null(False).alias("_after_ok"))
+        .with_columns(
+            pl.when("_before_ok").then(pl.col("_kw_pos")).alias("_kw_pos"),
+            pl.when("_before_ok").then(pl.col("_term_rule")).when("_after_ok").then(pl.col("_term_rule_after")).alias("_term_rule"),
+            pl.when("_before_ok").then(pl.col("_term_metric")).when("_after_ok").then(pl.col("_term_metric_after")).alias("_metric_kw"),
+            # a unit price after the amount, or a sports transfer in its sentence: never economic
+            pl.when(per_unit)
+            .then(_by_language(lambda lang: pl.lit(f"{lang}_per_unit")))
+            .when(sport)
+            .then(_by_language(lambda lang: pl.lit(f"{lang}_sport_context")))
+            .alias("_per_unit_rule"),
+        )
+        .drop("_kw_end", "_after_pos", "_before_ok", "_after_ok", "_term_metric", "_term_max_gap", *[f"{f}_after" for f in TERM_FIELDS])
+        .pipe(_anaphoric_terms, terms)
+    )
+
+
+ELLIPSIS_GAP = 40  # the most characters between two figures of one elliptic list
+ANAPHORA_WINDOW = 50  # characters before an amount where its anaphor stands
+SENTENCE_SPAN_KEY = 1_000_000  # sentence_index * this + offset orders terms across sentences
+
+
+def _anaphoric_terms(amounts: pl.LazyFrame, terms: pl.LazyFrame) -> pl.LazyFrame:
+    """An amount no term governs, whose clause refers back ("он составил", "из них", "accounted
+    for"), takes the metric of the last economic term before it, in its sentence or the one before."""
+    position = pl.col("sentence_index").cast(pl.Int64) * SENTENCE_SPAN_KEY
+    economic = (
+        terms.filter(pl.col("_term_metric") != "other")
+        .select("document_id", (position + pl.col("match_end")).alias("_key"), pl.col("sentence_index").alias("_prev_sentence"), pl.col("_term_metric").alias("_prev_metric"))
+        .sort("_key")
+    )
+    amounts = amounts.sort("document_id", "sentence_index", "match_start")
+    # the words just before the amount, in its clause: "в 2010 году он составил $11,2 млн"
+    clause_start = pl.max_horizontal(previous_in_sentence(pl.col("match_end")).fill_null(0), pl.col("match_start") - ANAPHORA_WINDOW)
+    clause = pl.col("sentence").str.slice(clause_start.clip(0), (pl.col("match_start") - clause_start.clip(0)).clip(0))
+    refers_back = _by_language(
+        lambda lang: clause.str.contains(figure_rules.single_pattern(lang, "anaphora"))
+        & ~clause.str.contains(figure_rules.single_pattern(lang, "clause_break"))
+    )
+    anaphoric = pl.col("_term_rule").is_null() & refers_back & (pl.col("sentence_index") - pl.col("_prev_sentence") <= 1)
+    return (
+        amounts.with_columns((position + pl.col("match_start")).alias("_key"))
+        .sort("_key")
+        .join_asof(economic, on="_key", by="document_id", strategy="backward", check_sortedness=False)
+        .sort("document_id", "sentence_index", "match_start")
+        .with_columns(anaphoric.fill_null(False).alias("_anaphoric"))
+        .with_columns(
+            pl.when("_anaphoric").then(_by_language(lambda lang: pl.lit(f"{lang}_anaphora"))).otherwise(pl.col("_term_rule")).alias("_term_rule"),
+            pl.when("_anaphoric").then(pl.col("_prev_metric")).otherwise(pl.col("_metric_kw")).alias("_metric_kw"),
+        )
+        .drop("_key", "_prev_metric", "_prev_sentence", "_anaphoric")
+        .pipe(_elliptic_terms)
+    )
+
+
+ELLIPTIC_LIST_LENGTH = 4  # the longest list whose later figures take the first one's metric
+
+
+def _elliptic_terms(amounts: pl.LazyFrame) -> pl.LazyFrame:
+    """"…составил $11,2 млн, в 2014 году — $290 тыс., а в 2015-м — всего $70 тыс.": an amount no
+    term governs, a dash away from a named figure before it in its sentence, takes its metric
+    (one step per figure of the list; `amounts` sorted by document, sentence and position)."""
+    previous_end = previous_in_sentence(pl.col("match_end"))
+    gap = pl.col("sentence").str.slice(previous_end.fill_null(0), ELLIPSIS_GAP)
+    elliptic = (
+        pl.col("_term_rule").is_null()
+        & (previous_in_sentence(pl.col("_metric_kw")).fill_null("other") != "other")
+        & (pl.col("match_start") - previous_end <= ELLIPSIS_GAP)
+        & _by_language(lambda lang: gap.str.contains(figure_rules.single_pattern(lang, "ellipsis")))
+    ).fill_null(False)
+    for _ in range(ELLIPTIC_LIST_LENGTH - 1):
+        amounts = amounts.with_columns(elliptic.alias("_elliptic")).with_columns(
+            pl.when("_elliptic").then(_by_language(lambda lang: pl.lit(f"{lang}_ellipsis"))).otherwise(pl.col("_term_rule")).alias("_term_rule"),
+            pl.when("_elliptic").then(previous_in_sentence(pl.col("_metric_kw"))).otherwise(pl.col("_metric_kw")).alias("_metric_kw"),
+        )
+    return amounts.drop("_elliptic")
 
 
 def extract_figures(
@@ -158,31 +345,17 @@ def extract_figures(
         frame.join(in_scope, on="document_id", how="semi").pipe(materialise) for frame in (sentences, mentions, dates, documents)
     )
     prefix = pl.col("sentence").str.slice(0, pl.col("match_start"))
-    # the metric's keyword: the last one that ends before the number
-    keywords = (
-        locate(sentences.join(amounts.select(by).unique(), on=by, how="semi"), "sentence", by, pattern=METRIC_KEYWORD)
-        .select(*by, pl.col("match").str.to_lowercase().alias("_kw"), pl.col("match_start").alias("_kw_pos"), pl.col("match_end").alias("_kw_end"))
-        .sort("_kw_end")
-    )
-    amounts = amounts.sort("match_start").join_asof(
-        keywords, left_on="match_start", right_on="_kw_end", by=by, strategy="backward", check_sortedness=False
-    )
-    amounts = amounts.sort(*by, "match_start").with_columns(
+    amounts = amounts.pipe(governing_terms, sentences).sort(*by, "match_start").with_columns(
         prefix.str.slice(pl.max_horizontal(pl.col("match_start") - 45, 0)).str.extract(QUALIFIER, 1).str.to_lowercase().alias("_q"),
     ).with_columns(
         _first_match(pl.col("_q"), QUALIFIERS).fill_null("exact").alias("qualifier"),
-        _first_match(pl.col("_kw"), METRIC_OF_KEYWORD).alias("_metric_kw_before"),
-        _first_match(
-            pl.col("sentence").str.slice(pl.col("match_end"), 60).str.extract(METRIC_KEYWORD_AFTER, 1).str.to_lowercase(),
-            METRIC_OF_KEYWORD,
-        ).alias("_metric_kw_after"),
-        # the words from just before the keyword (or from the figure before in the sentence) to the
+        # the words from just before the term (or from the figure before in the sentence) to the
         # number: "российские инвестиции в Казахстан превысил 27"
         pl.max_horizontal(
             pl.coalesce(pl.col("_kw_pos") - 30, pl.col("match_start") - 60).clip(0),
             previous_in_sentence(pl.col("match_end")).fill_null(0),
         ).alias("_scope_start"),
-    ).with_columns(pl.coalesce("_metric_kw_before", "_metric_kw_after").alias("_metric_kw")).pipe(materialise)
+    ).pipe(materialise)
 
     # --- reference period: the nearest period before the number in the sentence, else just after
     periods = dates.filter(pl.col("kind").is_in(["year", "relative_year", "month_range", "months_of_year", "month", "en_month"]))
@@ -300,11 +473,7 @@ def extract_figures(
                 .then(pl.lit("growth_and_trade_cue"))
                 .otherwise(pl.lit("no_cue"))
             )
-            .when(pl.col("_metric_kw_before").is_not_null())
-            .then(pl.lit("keyword_before"))
-            .when(pl.col("_metric_kw_after").is_not_null())
-            .then(pl.lit("keyword_after"))
-            .otherwise(pl.lit("no_keyword"))
+            .otherwise(pl.coalesce("_per_unit_rule", "_term_rule", pl.lit("no_term")))
             .alias("_metric_cue"),
         )
         .with_columns(
@@ -312,16 +481,15 @@ def extract_figures(
             .then(pl.lit("national_currency_share"))
             .when(pl.col("_metric_cue") == "growth_and_trade_cue")
             .then(pl.lit("trade_growth"))
-            .when(pl.col("unit") == "percent")
+            .when((pl.col("unit") == "percent") | pl.col("_per_unit_rule").is_not_null())
             .then(pl.lit("other"))
             .when(pl.col("_metric_kw") == "investment")
             .then(
-                pl.when(
-                    (pl.col("period_start").is_not_null() | pl.col("sentence").str.contains(FLOW))
-                    & ~pl.col("sentence").str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start")).str.contains(STOCK)
-                )
-                .then(pl.lit("investment_flow"))
-                .otherwise(pl.lit("investment_stock"))
+                # a stock only where the text says accumulated or total: a year's, a plan's or a
+                # fund's investment is a flow (most unmarked ones on the dev split were)
+                pl.when(pl.col("sentence").str.slice(pl.col("_scope_start"), pl.col("match_start") - pl.col("_scope_start")).str.contains(STOCK))
+                .then(pl.lit("investment_stock"))
+                .otherwise(pl.lit("investment_flow"))
             )
             .otherwise(pl.coalesce(pl.col("_metric_kw"), pl.lit("other")))
             .alias("metric"),
@@ -331,9 +499,15 @@ def extract_figures(
         # polls, results, rates and shares of anything ("89 %" of a match, a party's 12 %).
         # On the dev split of the news-ru development set they were 68 rows, none a gold figure.
         .filter((pl.col("unit") != "percent") | (pl.col("_metric_cue") != "no_cue"))
+        # a figure no economic term governs is about no pair of countries
+        .with_columns(pl.when(pl.col("metric") != "other").then(pl.col("countries")).otherwise(pl.lit([], dtype=pl.List(pl.String))).alias("countries"))
         .with_columns(
-            # direction only where money moves: investment, aid
-            pl.when(pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"]))
+            # direction only where money or goods move: investment, aid; a deal or trade figure
+            # only toward a destination the text names ("поставке вооружений в Саудовскую Аравию")
+            pl.when(
+                pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"])
+                | (pl.col("metric").is_in(["deal_value", "trade_turnover", "trade_growth"]) & pl.col("_target").is_not_null())
+            )
             .then(
                 pl.coalesce(
                     pl.col("_source"),
@@ -343,7 +517,10 @@ def extract_figures(
             .alias("source_country"),
         )
         .with_columns(
-            pl.when(pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"]))
+            pl.when(
+                pl.col("metric").is_in(["investment_flow", "investment_stock", "aid_or_loan"])
+                | (pl.col("metric").is_in(["deal_value", "trade_turnover", "trade_growth"]) & pl.col("_target").is_not_null())
+            )
             .then(
                 pl.coalesce(
                     pl.when(pl.col("_target") != pl.col("source_country")).then(pl.col("_target")),
@@ -366,4 +543,35 @@ def extract_figures(
             (pl.col("char_start") + pl.col("match_end")).cast(pl.Int32).alias("char_end"),
         )
     )
-    return figures
+    return merge_restatements(figures)
+
+
+RESTATED_WITHIN = 0.01  # the same figure restated: values within 1 % ("$21 млрд" and "21,1 млрд долларов")
+RESTATEMENT_FILLS = ["reference_year", "period_start", "period_end", "source_country", "target_country"]
+
+
+def merge_restatements(figures: pl.LazyFrame) -> pl.LazyFrame:
+    """A figure restated in one document (headline, lead, quote: the same metric, unit and
+    countries, values within 1 %) is one row, its first mention, with `n_mentions_in_document`;
+    what a later mention adds (the year, the direction) fills what the first leaves out."""
+    same = ["document_id", "metric", "unit", "_countries_key"]
+    grouped = (
+        figures.with_columns(pl.col("countries").list.join(",").alias("_countries_key"))
+        .sort(*same, "value")
+        .with_columns(
+            # a new figure where the value leaves 1 % of the one below it
+            (pl.col("value") > pl.col("value").shift(1).over(same) * (1 + RESTATED_WITHIN)).fill_null(True).cum_sum().over(same).alias("_restated")
+        )
+        .sort("char_start")
+    )
+    group = [*same, "_restated"]
+    return (
+        grouped.with_columns(
+            pl.len().over(group).cast(pl.Int32).alias("n_mentions_in_document"),
+            *[pl.col(name).drop_nulls().first().over(group).alias(name) for name in RESTATEMENT_FILLS],
+            pl.int_range(pl.len()).over(group).alias("_mention_rank"),
+        )
+        .filter(pl.col("_mention_rank") == 0)
+        .drop("_countries_key", "_restated", "_mention_rank")
+        .sort("document_id", "char_start")
+    )

@@ -315,29 +315,8 @@ QUALIFIERS = [  # (pattern on the lowercased qualifier, value)
     (r"^(?:менее|меньше|less|under|up\s+to)", "less_than"),
 ]  # fmt: skip
 
-# The nearest of these words before a figure decides its metric (the last to end before it).
-METRIC_KEYWORD = (
-    r"(?i)\b(?:товарооборот\w*|товарообмен\w*|торгов\w*\s+оборот\w*|объем\w*\s+торговли|"
-    r"взаимн\w+\s+торговл\w*|торговл\w*|экспорт\w*|импорт\w*|trade|exports?|imports?|"
-    r"инвестиц\w*|инвестир\w*|инвестор\w*|вложени\w*|влож(?:ил|ат|ит|ат)\w*|капиталовложени\w*|invest\w*|FDI|"
-    r"соглашени\w*|контракт\w*|сделк\w*|покупк\w*|приобретени\w*|закупк\w*|поставк\w*|проект\w*|"
-    r"договор\w*|пакет\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
-    r"кредит\w*|заём|займ\w*|заем\w*|грант\w*|помощ\w*|loans?|grants?|aid|credit\w*|assistance|"
-    r"выдел\w*|предостав\w*|provide\w*|allocat\w*|extend\w*|pledg\w*)\b"
-)
-# The keyword just after the number when none comes before: "26 billion yuan in loans",
-# "12 billion euro ($13.2 billion) investment package"
-METRIC_KEYWORD_AFTER = (
-    r"(?i)^\)?\s*(?:\([^)]{0,40}\)\s*)?(?:in\s+|в\s+виде\s+|в\s+качестве\s+)?(?:[\w-]+\s+){0,1}?"
-    r"(?P<kw>trade|exports?|imports?|invest\w*|deals?|contracts?|purchases?|orders?|agreements?|projects?|package|"
-    rf"loans?|grants?|aid|credit\w*|assistance|инвестиц\w*|кредит\w*|грант\w*|помощ\w*|займ\w*){WORD_END}"
-)
-METRIC_OF_KEYWORD = [  # (pattern on the lowercased keyword, metric)
-    (r"^(?:товарооборот|товарообмен|торгов|объем|взаимн|торговл|экспорт|импорт|trade|export|import)", "trade_turnover"),
-    (r"^(?:инвестиц|инвестир|инвестор|вложени|влож|капиталовложени|invest|fdi)", "investment"),
-    (r"^(?:кредит|заём|займ|заем|грант|помощ|loan|grant|aid|credit|assistance|выдел|предостав|provide|allocat|extend|pledg)", "aid_or_loan"),
-    (r"^(?:соглашени|контракт|сделк|покупк|приобретени|закупк|поставк|проект|договор|пакет|deal|contract|purchase|order|agreement|project|package)", "deal_value"),
-]  # fmt: skip
+# Which term governs a figure (trade, investment, loan, deal; or a price, budget, …): the rule
+# tables of orchestration/extract/figure_rules.py.
 NATIONAL_CURRENCY = (
     r"(?i)национальн\w*\s+валют|national\s+currenc|нацвалют|"
     r"(?:расчет|расчёт|платеж|платёж|settlement|payment)\w*\s+(?:в|in)\s+(?:рубл|юан|тенге|сом|сум|roubl|rubl|yuan|tenge)"
@@ -346,16 +325,10 @@ GROWTH = words(r"рост\w*|вырос\w*|увелич\w*|прибав\w*|сн�
 TRADE = words(r"товарооборот\w*|товарообмен\w*|торгов\w*|экспорт\w*|импорт\w*|trade|exports?|imports?")
 # Accumulated, not per period: "общий объем накопленных российских инвестиций", "уже превысили"
 STOCK = words(r"накоплен\w*|общий\s+объем|общий\s+объём|совокупн\w*|всего|уже|за\s+годы|за\s+все|accumulated|cumulative|total|stock")
-# A new commitment or a year's flow, not a stock: "investment package", "вложили", "announced"
-FLOW = words(
-    r"пакет\w*|объяв\w+|анонсир\w+|обеща\w+|вложил\w*|вложат|инвестировал\w*|инвестирует|"
-    r"package|announc\w+|pledg\w+|committ?\w*|invested|will\s+invest"
-)
-
 # An investor country before the keyword, a destination after: "российские инвестиции в Казахстан"
 INTO = rf"(?i){WORD_START}(?:в|во|into|in|to)\s*$"
-# The recipient after a giving verb: "предоставит Узбекистану кредит", "extended loans to"
-RECIPIENT_BEFORE = r"(?i)(?:предостав\w*|выдел\w*|переда\w*|provide\w*|extend\w*)\s*$"
+# The recipient after a giving verb: "предоставит Узбекистану кредит", "поставить Индии", "extended loans to"
+RECIPIENT_BEFORE = r"(?i)(?:предостав\w*|выдел\w*|переда\w*|постав\w*|прода\w*|provide\w*|extend\w*|suppl\w*|sell\w*|sold)\s*$"
 # A figure for a region, not a pair: "товарооборот Китая со странами региона", "trade with the region"
 REGION = (
     rf"(?i){WORD_START}(?:регион\w*|Центральн\w+\s+Ази\w*|ЦА{WORD_END}|пяти\s+(?:стран|республик|государств)\w*|"

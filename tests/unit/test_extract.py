@@ -284,14 +284,14 @@ def test_a_percentage_without_a_trade_or_settlement_cue_is_no_figure(reference, 
     assert figures_of(reference, text) == []
 
 
-def test_rule_ids_name_the_amount_pattern_the_metric_cue_and_the_metric(reference):
+def test_rule_ids_name_the_amount_pattern_the_governing_rule_and_the_metric(reference):
     body = (
         "Товарооборот России и Киргизии в 2024 году увеличился на 13,6 процента. "
         "Россия и Таджикистан подписали контракты почти на 17 млрд рублей."
     )
     assert [f["rule_id"] for f in figures_of(reference, body)] == [
         "figure.percent.growth_and_trade_cue.trade_growth",
-        "figure.money.keyword_before.deal_value",
+        "figure.money.ru_deal_term.deal_value",
     ]
 
 
@@ -478,6 +478,60 @@ def test_talks_named_in_a_noun_phrase_are_not_held(reference, body, n_talks):
     assert talks.height == n_talks
 
 
+# --- figures: governing terms, restatements, ranges, direction (issue 13) ----------------
+
+
+def test_a_price_budget_or_company_result_is_other_with_no_countries(reference):
+    body = (
+        "Средняя цена казахстанской нефти для Китая составила $62. Военный бюджет Грузии — около $300 млн. "
+        "Выручка российской компании в Германии составила $48 млрд. Товарооборот России и Германии достиг $40 млрд."
+    )
+    price, budget, revenue, trade = figures_of(reference, body)
+    assert [(f["metric"], f["countries"]) for f in (price, budget, revenue)] == [("other", [])] * 3
+    assert (trade["metric"], trade["countries"]) == ("trade_turnover", ["DE", "RU"])
+
+
+def test_a_figure_restated_in_one_document_is_one_row_with_its_count(reference):
+    body = (
+        "Товарооборот России и Китая превысил $200 млрд. По итогам 2024 года товарооборот России и Китая "
+        "составил 200,5 млрд долларов, сообщила таможня. Кредит Китая России составил $20 млрд."
+    )
+    trade, loan = figures_of(reference, body)
+    assert (trade["metric"], trade["value"], trade["n_mentions_in_document"]) == ("trade_turnover", 200e9, 2)
+    assert trade["reference_year"] == 2024  # the later mention gives the year the first leaves out
+    assert (loan["metric"], loan["n_mentions_in_document"]) == ("aid_or_loan", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "low", "high"),
+    [
+        ("Инвестиции Китая в Казахстан составят от 5 до 7 млрд долларов.", "ru", 5e9, 7e9),
+        ("Китай вложит в Киргизию 13–15 млрд долларов.", "ru", 13e9, 15e9),
+        ("China will invest between $5 and $7 billion in Kazakhstan.", "en", 5e9, 7e9),
+        ("China pledged a loan of $13-15 billion to Pakistan.", "en", 13e9, 15e9),
+    ],
+)
+def test_a_range_keeps_both_bounds_and_is_one_figure(reference, text, language, low, high):
+    (figure,) = figures_of(reference, text, language=language)
+    assert (figure["value"], figure["value_low"], figure["value_high"]) == (low, low, high)
+
+
+def test_a_change_from_one_value_to_another_is_no_range(reference):
+    (figure,) = figures_of(reference, "Товарооборот России и Ирана вырос с 2 до 4 млрд долларов.")
+    assert (figure["value"], figure["value_low"], figure["value_high"]) == (4e9, None, None)
+
+
+def test_deals_and_exports_toward_a_named_destination_have_a_direction(reference):
+    supply, export, turnover = figures_of(
+        reference,
+        "Россия намерена поставить Индии вооружение на $5 млрд. Экспорт Казахстана в Китай вырос до "
+        "9 млрд долларов. Товарооборот России и Китая составил $200 млрд.",
+    )
+    assert (supply["metric"], supply["source_country"], supply["target_country"]) == ("deal_value", "RU", "IN")
+    assert (export["source_country"], export["target_country"]) == ("KZ", "CN")
+    assert (turnover["source_country"], turnover["target_country"]) == (None, None)
+
+
 # A summit of an organisation has the members of its year (organisation_membership_changes.csv):
 # examples in the shape of real reports; the counter-example is the body's later membership.
 @pytest.mark.parametrize(
@@ -572,3 +626,8 @@ def test_a_counterpart_named_again_is_still_a_counterpart(reference):
 )
 def test_a_purpose_a_late_future_verb_and_a_before_frame_are_not_events_that_happened(reference, body):
     assert occurred(run(reference, "Новости дня.\n" + body)).filter(pl.col("event_type").is_in(["talks", "meeting"])).height == 0
+
+
+def test_a_comma_before_a_russian_scale_is_a_decimal_even_after_a_dollar_sign(reference):
+    decimal, thousands = figures_of(reference, "Экспорт Украины в Китай вырос до $2,31 млрд. Россия выделила Киргизии кредит на $3,000.")
+    assert (decimal["value"], thousands["value"]) == (pytest.approx(2.31e9), 3000.0)

@@ -110,6 +110,8 @@ final as (
         sentence_index,
         metric,
         value,
+        value_low,
+        value_high,
         unit,
         scale,
         qualifier,
@@ -122,6 +124,7 @@ final as (
         modality,
         rule_id,
         confidence,
+        n_mentions_in_document,
         evidence,
         char_start,
         char_end,
@@ -131,7 +134,8 @@ final as (
         usd_per_unit,
         fx_year,
         -- NULL for percentages and for currencies without any rate.
-        value * usd_per_unit as value_usd
+        value * usd_per_unit as value_usd,
+        value_high * usd_per_unit as value_high_usd
 
     from rated_figures
 

@@ -3,6 +3,9 @@ with
 figure_mentions as (
 
     select * from {{ ref('fct_figure_mentions') }}
+    -- Only figures an economic term names: 'other' (prices, budgets, company results …) is no
+    -- investment, trade, loan or deal figure.
+    where metric <> 'other'
 
 ),
 

@@ -16,8 +16,10 @@ from devset import CORPUS_DIR, gold_documents, manifest, write_articles, write_g
 
 needs_corpus = pytest.mark.skipif(not CORPUS_DIR.is_dir(), reason="../shared/corpus/news-ru is not beside the repository")
 
-# Floors: (events F1, figures F1) per split, just under the baseline of docs/quality.md.
-FLOORS = {"dev": (0.27, 0.48), "test": (0.17, 0.19)}
+# Floors: (events F1, figures F1) per split, just under the baseline of docs/quality.md. Figures
+# are scored on named metrics (rows 'dev, named metrics' of `make quality`): an 'other' figure
+# carries no countries (issue 13) and is no investment, trade, loan or deal figure.
+FLOORS = {"dev": (0.27, 0.38), "test": (0.17, 0.42)}
 
 
 def test_manifest_holds_the_drawn_articles_once():
@@ -69,7 +71,8 @@ def devset_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Pat
 def score(warehouse: Path, split: str, directory: Path) -> dict:
     from orchestration.evaluation import load_gold, score_warehouse
 
-    return score_warehouse(warehouse, load_gold([write_gold(directory / f"{split}.yaml", split)]), verbose=False).as_dict()
+    gold = load_gold([write_gold(directory / f"{split}.yaml", split)])
+    return score_warehouse(warehouse, gold, verbose=False, named_metrics_only=True).as_dict()
 
 
 @needs_corpus
