@@ -29,6 +29,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+import polars as pl
+
 ROLES = ("economic_term", "exclusion", "per_unit", "sentence_exclusion", "clause_break", "range", "anaphora", "ellipsis")
 LANGUAGES = ("ru", "en")
 
@@ -311,23 +313,38 @@ def rules_of(language: str, role: str) -> list[FigureRule]:
     return [r for r in RULES if r.language == language and r.role == role]
 
 
+def _caseless(pattern: str) -> str:
+    """`pattern` for LOWERCASED text, without `(?i)`: its letters lowercased, escapes (`\W`,
+    `\S`) kept. A case-insensitive alternation of thousands of Cyrillic forms leaves the regex
+    engine's fast automaton (measured: 283 s against 1.1 s on 56,000 sentences), so the
+    patterns below are matched against `lowered(text)` instead."""
+    return re.sub(r"(?<!\\)[A-ZА-ЯЁ]", lambda m: m.group(0).lower(), pattern)
+
+
+def lowered(text: pl.Expr) -> pl.Expr:
+    """`text` lowercased, of the same length character for character ("İ" would lowercase to two)."""
+    return text.str.replace_all("İ", "I", literal=True).str.to_lowercase()
+
+
 @functools.cache
 def term_pattern(language: str) -> str:
-    """Every economic term and exclusion of `language`, one alternation (located with whole words)."""
+    """Every economic term and exclusion of `language`, one alternation (located with whole
+    words in `lowered` text)."""
     terms = rules_of(language, "economic_term") + rules_of(language, "exclusion")
-    return "(?i)" + "|".join(f"(?:{r.regex()})" for r in terms)
+    return _caseless("|".join(f"(?:{r.regex()})" for r in terms))
 
 
 @functools.cache
 def term_rules(language: str) -> list[tuple[str, str, str, int]]:
-    """(anchored pattern, rule id, metric, max_gap): which rule a located term belongs to."""
+    """(anchored pattern, rule id, metric, max_gap): which rule a located term (lowered) belongs to."""
     terms = rules_of(language, "economic_term") + rules_of(language, "exclusion")
-    return [(f"(?i)^(?:{r.regex()})$", r.id, r.metric, r.max_gap) for r in terms]
+    return [(_caseless(f"^(?:{r.regex()})$"), r.id, r.metric, r.max_gap) for r in terms]
 
 
+@functools.cache
 def single_pattern(language: str, role: str) -> str:
-    """The rules of one role as one case-insensitive alternation."""
-    return "(?i)" + "|".join(f"(?:{r.regex()})" for r in rules_of(language, role))
+    """The rules of one role as one alternation, for `lowered` text."""
+    return _caseless("|".join(f"(?:{r.regex()})" for r in rules_of(language, role)))
 
 
 def range_patterns(language: str, number: str, scale: str, currency: str) -> list[tuple[str, str]]:

@@ -216,7 +216,10 @@ def _located_terms(sentences: pl.LazyFrame) -> pl.LazyFrame:
     frames = []
     for language in figure_rules.LANGUAGES:
         own = pl.col("language") == "en" if language == "en" else pl.col("language") != "en"
-        located = locate(sentences.filter(own), "sentence", [*by, "language"], pattern=figure_rules.term_pattern(language), whole_words=True)
+        located = locate(
+            sentences.filter(own).with_columns(figure_rules.lowered(pl.col("sentence")).alias("_lowered")),
+            "_lowered", [*by, "language"], pattern=figure_rules.term_pattern(language), whole_words=True,
+        )  # fmt: skip
         frames.append(located)
     rule, metric, gap = (pl.lit(None, dtype=dtype) for dtype in (pl.String, pl.String, pl.Int32))
     for language in figure_rules.LANGUAGES:
@@ -241,9 +244,12 @@ def governing_terms(amounts: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFr
     after = terms.select(*by, pl.col("match_start").alias("_after_pos"), *[pl.col(f).alias(f"{f}_after") for f in TERM_FIELDS])
     gap_before = pl.col("sentence").str.slice(pl.col("_kw_end"), (pl.col("match_start") - pl.col("_kw_end")).clip(0))
     gap_after = pl.col("sentence").str.slice(pl.col("match_end"), (pl.col("_after_pos") - pl.col("match_end")).clip(0))
-    breaks = _by_language(lambda lang: gap_before.str.contains(figure_rules.single_pattern(lang, "clause_break")))
-    per_unit = _by_language(lambda lang: pl.col("sentence").str.slice(pl.col("match_end"), 60).str.contains(figure_rules.single_pattern(lang, "per_unit")))
-    sport = _by_language(lambda lang: pl.col("sentence").str.contains(figure_rules.single_pattern(lang, "sentence_exclusion")))
+    lowered = figure_rules.lowered
+    breaks = _by_language(lambda lang: lowered(gap_before).str.contains(figure_rules.single_pattern(lang, "clause_break")))
+    per_unit = _by_language(
+        lambda lang: lowered(pl.col("sentence").str.slice(pl.col("match_end"), 60)).str.contains(figure_rules.single_pattern(lang, "per_unit"))
+    )
+    sport = _by_language(lambda lang: lowered(pl.col("sentence")).str.contains(figure_rules.single_pattern(lang, "sentence_exclusion")))
     governs_before = pl.col("_kw_end").is_not_null() & (gap_before.str.len_chars() <= pl.col("_term_max_gap")) & ~breaks
     governs_after = pl.col("_after_pos").is_not_null() & gap_after.str.contains(TERM_AFTER_GAP)
     return (
@@ -284,7 +290,7 @@ def _anaphoric_terms(amounts: pl.LazyFrame, terms: pl.LazyFrame) -> pl.LazyFrame
     amounts = amounts.sort("document_id", "sentence_index", "match_start")
     # the words just before the amount, in its clause: "в 2010 году он составил $11,2 млн"
     clause_start = pl.max_horizontal(previous_in_sentence(pl.col("match_end")).fill_null(0), pl.col("match_start") - ANAPHORA_WINDOW)
-    clause = pl.col("sentence").str.slice(clause_start.clip(0), (pl.col("match_start") - clause_start.clip(0)).clip(0))
+    clause = figure_rules.lowered(pl.col("sentence").str.slice(clause_start.clip(0), (pl.col("match_start") - clause_start.clip(0)).clip(0)))
     refers_back = _by_language(
         lambda lang: clause.str.contains(figure_rules.single_pattern(lang, "anaphora"))
         & ~clause.str.contains(figure_rules.single_pattern(lang, "clause_break"))
@@ -313,7 +319,7 @@ def _elliptic_terms(amounts: pl.LazyFrame) -> pl.LazyFrame:
     term governs, a dash away from a named figure before it in its sentence, takes its metric
     (one step per figure of the list; `amounts` sorted by document, sentence and position)."""
     previous_end = previous_in_sentence(pl.col("match_end"))
-    gap = pl.col("sentence").str.slice(previous_end.fill_null(0), ELLIPSIS_GAP)
+    gap = figure_rules.lowered(pl.col("sentence").str.slice(previous_end.fill_null(0), ELLIPSIS_GAP))
     elliptic = (
         pl.col("_term_rule").is_null()
         & (previous_in_sentence(pl.col("_metric_kw")).fill_null("other") != "other")
