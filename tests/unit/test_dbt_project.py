@@ -130,6 +130,7 @@ def figure(figure_id: str, document_id: str, metric: str, value: float, unit: st
         "char_start": 0,
         "char_end": 10,
         "extractor_version": VERSION,
+        "n_mentions_in_document": 1,
         **extra,
     }
 
@@ -171,7 +172,7 @@ SAMPLE = {
         figure("inv_late", "doc_late", "investment_flow", 4.0e9, "USD", ["KZ", "RU"],
                source_country="RU", target_country="KZ", reference_year=2024),
         figure("growth", "doc_late", "trade_growth", 13.6, "percent", ["KG", "RU"], reference_year=2024),
-        figure("unknown_currency", "doc_undated", "other", 1.0e9, "QQQ", ["UZ"]),
+        figure("unknown_currency", "doc_undated", "other", 1.0e9, "QQQ", []),  # `other` names no countries
     ],
     "entity_mentions": [
         {"document_id": "doc_early", "sentence_index": 0, "entity_type": "country", "entity_id": "KZ",
@@ -301,8 +302,8 @@ def test_investment_figures_keeps_latest_value_and_range(sample_warehouse: Path)
     assert (row["min_value"], row["max_value"]) == (pytest.approx(4.0e9), pytest.approx(4.1e9))
     assert (row["n_mentions"], row["n_documents"]) == (2, 2)
     assert (row["first_reported_at"], row["last_reported_at"]) == (dt.date(2025, 11, 12), dt.date(2025, 12, 4))
-    single = query(sample_warehouse, "select * from marts.investment_figures where metric = 'other'")[0]
-    assert (single["country_a"], single["country_b"]) == ("UZ", None)
+    # named metrics only: the `other` figure stays in fct_figure_mentions
+    assert query(sample_warehouse, "select * from marts.investment_figures where metric = 'other'") == []
 
 
 def test_dim_documents_counts(sample_warehouse: Path) -> None:
