@@ -211,23 +211,35 @@ def _by_language(expr_of) -> pl.Expr:
 
 
 def _located_terms(sentences: pl.LazyFrame) -> pl.LazyFrame:
-    """Every economic term and exclusion in `sentences` (with `language`), with its rule."""
+    """Every economic term and exclusion in `sentences` (with `language`), with its rule: word
+    forms located as literals, the rules' own patterns as one small regex, the earliest and
+    longest kept where they overlap; a term is the first rule listing its form or fitting its pattern."""
     by = ["document_id", "sentence_index"]
-    frames = []
+    located, forms, attributes = [], [], []
+    pattern_order = pl.lit(None, dtype=pl.Int32)
     for language in figure_rules.LANGUAGES:
         own = pl.col("language") == "en" if language == "en" else pl.col("language") != "en"
-        located = locate(
-            sentences.filter(own).with_columns(figure_rules.lowered(pl.col("sentence")).alias("_lowered")),
-            "_lowered", [*by, "language"], pattern=figure_rules.term_pattern(language), whole_words=True,
-        )  # fmt: skip
-        frames.append(located)
-    rule, metric, gap = (pl.lit(None, dtype=dtype) for dtype in (pl.String, pl.String, pl.Int32))
-    for language in figure_rules.LANGUAGES:
-        own = pl.col("language") == "en" if language == "en" else pl.col("language") != "en"
-        for pattern, rule_id, rule_metric, max_gap in reversed(figure_rules.term_rules(language)):
-            found = own & pl.col("match").str.contains(pattern)
-            rule, metric, gap = (pl.when(found).then(pl.lit(value)).otherwise(out) for value, out in ((rule_id, rule), (rule_metric, metric), (max_gap, gap)))
-    return pl.concat(frames).with_columns(rule.alias("_term_rule"), metric.alias("_term_metric"), gap.cast(pl.Int32).alias("_term_max_gap"))
+        lowered = sentences.filter(own).with_columns(figure_rules.lowered(pl.col("sentence")).alias("_lowered"))
+        tagged = pl.lit(language).alias("_rules_language")
+        language_forms, pattern = figure_rules.term_forms(language), figure_rules.term_pattern(language)
+        if language_forms.height:
+            located.append(locate(lowered, "_lowered", [*by, "language"], literals=language_forms["match"].to_list(), whole_words=True))
+        if pattern:
+            located.append(locate(lowered, "_lowered", [*by, "language"], pattern=pattern, whole_words=True))
+        for rule_order, anchored in reversed(figure_rules.term_pattern_rules(language)):
+            fits = (pl.col("_rules_language") == language) & pl.col("match").str.contains(anchored)
+            pattern_order = pl.when(fits).then(pl.lit(rule_order, dtype=pl.Int32)).otherwise(pattern_order)
+        forms.append(language_forms.with_columns(tagged))
+        attributes.append(figure_rules.term_attributes(language).with_columns(tagged))
+    rules_language = pl.when(pl.col("language") == "en").then(pl.lit("en")).otherwise(pl.lit("ru"))
+    return (
+        drop_overlaps(pl.concat(located), "match_start")
+        .with_columns(rules_language.alias("_rules_language"))
+        .join(pl.concat(forms).lazy(), on=["_rules_language", "match"], how="left")
+        .with_columns(pl.min_horizontal("_term_order", pattern_order).alias("_term_order"))
+        .join(pl.concat(attributes).lazy(), on=["_rules_language", "_term_order"], how="left")
+        .drop("_rules_language", "_term_order")
+    )
 
 
 def governing_terms(amounts: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFrame:
