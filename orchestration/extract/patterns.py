@@ -14,6 +14,10 @@ W = r"[\w\-]"  # a word character, hyphen included ("российско-кирг
 # same rows match, on the fast engine. Patterns whose match span matters (located with
 # `text.locate`: triggers, dates, amounts, metric keywords) keep `\b`.
 WORD_START = r"(?:^|\W)"
+# The letters of Russian and English text (and digits, "_"): a `\w` of the fast regex automaton
+# where the Unicode one is too large for it; written without brackets to go inside a class.
+LETTER_CLASS = "0-9A-Za-zА-ЯЁа-яё_"
+LETTER = f"[{LETTER_CLASS}]"
 WORD_END = r"(?:\W|$)"
 
 
@@ -170,10 +174,12 @@ ONGOING_BEFORE = rf"(?i){WORD_START}(?:ведут\w*|вед[её]т\w*|прод�
 # переговоров", "о необходимости переговоров", "возобновление женевских переговоров", "начать
 # переговоры", "пригласить … к переговорам". Not: "в ходе переговоров", "по итогам переговоров",
 # "на переговорах в Минске", "раунд переговоров" (talks that took place).
+# Spelled with LETTER, not `\w`: the Unicode `\w` under `(?i)` before `$` left the regex engine's
+# fast automaton (0.79 s against 0.004 s on 2,800 triggers, the same rows matched).
 NOMINAL_TALKS_BEFORE = (
-    r"(?i)(?:^|[^\w-])(?:стол\w*|формат\w*|процесс\w*|провал\w*|срыв\w*|необходимост\w*|возобновлени\w*|"
-    r"готовност\w*|начать|к|предмет\w*|участник\w*|субъект\w*|посредник\w*|перспектив\w*)\s+(?:[\w-]+\s+)?$"
-)
+    r"(?i)(?:^|[^{C}-])(?:стол{W}*|формат{W}*|процесс{W}*|провал{W}*|срыв{W}*|необходимост{W}*|возобновлени{W}*|"
+    r"готовност{W}*|начать|к|предмет{W}*|участник{W}*|субъект{W}*|посредник{W}*|перспектив{W}*)\s+(?:[{C}-]+\s+)?$"
+).replace("{C}", LETTER_CLASS).replace("{W}", LETTER)
 # A trigger in a temporal adjunct recalls an event as the frame of another: "спустя две недели
 # после визита Трампа в Эр-Рияд", "Ещё до визита в Израиль …", "во время моего визита в …",
 # "during his visit to". Past the lead and with no date of its own, the text does not report it.
