@@ -335,7 +335,7 @@ def term_rules_of(language: str) -> list[FigureRule]:
 def term_forms(language: str) -> pl.DataFrame:
     """`match` (a word form of a term's lemmas, lowercase) and `_term_order` (the first term rule
     listing it). Located as literals in one Aho-Corasick pass: as a regex alternation of their
-    thousands of forms they took 21 s over 56,000 sentences, as literals under 2 s."""
+    thousands of forms they took 2.84 s on 1,000 articles, as literals 0.17 s."""
     first_rule: dict[str, int] = {}
     for order, term in enumerate(term_rules_of(language)):
         for form in sorted({form for lemma in term.lemmas for form in word_forms(lemma)}):

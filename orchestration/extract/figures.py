@@ -217,9 +217,10 @@ def _located_terms(sentences: pl.LazyFrame) -> pl.LazyFrame:
     by = ["document_id", "sentence_index"]
     located, forms, attributes = [], [], []
     pattern_order = pl.lit(None, dtype=pl.Int32)
+    # English rules for English documents, Russian ones for the rest
+    rules_language = pl.when(pl.col("language") == "en").then(pl.lit("en")).otherwise(pl.lit("ru"))
     for language in figure_rules.LANGUAGES:
-        own = pl.col("language") == "en" if language == "en" else pl.col("language") != "en"
-        lowered = sentences.filter(own).with_columns(figure_rules.lowered(pl.col("sentence")).alias("_lowered"))
+        lowered = sentences.filter(rules_language == language).with_columns(figure_rules.lowered(pl.col("sentence")).alias("_lowered"))
         tagged = pl.lit(language).alias("_rules_language")
         language_forms, pattern = figure_rules.term_forms(language), figure_rules.term_pattern(language)
         if language_forms.height:
@@ -231,7 +232,6 @@ def _located_terms(sentences: pl.LazyFrame) -> pl.LazyFrame:
             pattern_order = pl.when(fits).then(pl.lit(rule_order, dtype=pl.Int32)).otherwise(pattern_order)
         forms.append(language_forms.with_columns(tagged))
         attributes.append(figure_rules.term_attributes(language).with_columns(tagged))
-    rules_language = pl.when(pl.col("language") == "en").then(pl.lit("en")).otherwise(pl.lit("ru"))
     return (
         drop_overlaps(pl.concat(located), "match_start")
         .with_columns(rules_language.alias("_rules_language"))
