@@ -253,7 +253,6 @@ def extract_events(
     (without it, today's). `heads_of_state`:
     entity_id of the actors who are heads of state (their talks during a visit are the visit's).
     `triggers`: `find_triggers(sentences)`, when the caller has it already."""
-    by = ["document_id", "sentence_index"]
     if formats is None:
         formats = pl.LazyFrame(schema={"organisation_id": pl.String, "format_members": pl.List(pl.String)})
     if heads_of_state is None:
@@ -265,12 +264,36 @@ def extract_events(
     sentences, mentions, dates, documents = (
         frame.join(in_scope, on="document_id", how="semi").pipe(materialise) for frame in (sentences, mentions, dates, documents)
     )
-    countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
-    # "met in Dushanbe": a place locates the event (its host), it is not a party to it
-    parties = countries.filter(~pl.col("is_location"))
+    countries, parties, owned = _owned_mentions(mentions, triggers, sentences, heads_of_state)
+    per_sentence = _sentence_countries(sentences, countries, parties, mentions)
+    protagonist = _protagonist(mentions)
+    owned_dates, anchors = _narrative_dates(dates, triggers, sentences, documents)
+    by = ["document_id", "sentence_index"]
+    events = (
+        _trigger_contexts(triggers, owned, owned_dates, countries, mentions, dates, formats)
+        .join(anchors, on=by, how="left")
+        .join(per_sentence.drop("paragraph_index"), on=by, how="left")
+        .join(protagonist, on="document_id", how="left")
+        .with_columns(pl.col("segment_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+        .pipe(materialise)
+    )
+    events = _with_told_before(events, sentences)
+    continuations = _continuations(sentences, triggers, events, per_sentence, protagonist)
+    events = _with_parties_and_dates(events)
+    continuations = continuations.with_columns(pl.lit("sentence").alias("date_source")).select(events.collect_schema().names())
+    events = pl.concat([events, continuations], how="vertical_relaxed")
 
-    # --- the text's protagonist: the country whose leaders it names most often
-    protagonist = (
+    # --- a summit of a format: its members take part ("the second China–Central Asia Summit")
+    events = _with_summit_members(events, documents, dates, memberships)
+    events = _split_bilateral(events)
+    events = _with_attributes(events)
+    events = _planned_after_article(events, documents)
+    return _one_row_per_event(events, documents, heads_of_state)
+
+
+def _protagonist(mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """The text's protagonist: the country whose leaders it names most often (first named on a tie)."""
+    return (
         mentions.filter((pl.col("entity_type") == "actor") & pl.col("country").is_not_null())
         .group_by("document_id", "country")
         .agg(pl.len().alias("n"), pl.col("char_start").min().alias("first"))
@@ -279,8 +302,18 @@ def extract_events(
         .agg(pl.col("country").first().alias("protagonist"))
     )
 
-    # --- mentions owned by a trigger's clause; those of a trailing clause no trigger owns ("…summit,
-    # as Brussels seeks a footprint in a region dominated by Russia and China") count nowhere
+
+def _owned_mentions(
+    mentions: pl.LazyFrame, triggers: pl.LazyFrame, sentences: pl.LazyFrame, heads_of_state: pl.LazyFrame
+) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.LazyFrame]:
+    """The country mentions that may make a party (not topics), those of them that are not
+    places, and those a trigger's clause owns (with the trigger's id). In a sentence with a
+    trigger, mentions of a trailing clause no trigger owns ("…summit, as Brussels seeks a
+    footprint in a region dominated by Russia and China") count nowhere."""
+    by = ["document_id", "sentence_index"]
+    countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
+    # "met in Dushanbe": a place locates the event (its host), it is not a party to it
+    parties = countries.filter(~pl.col("is_location"))
     countries = countries.join(heads_of_state.with_columns(pl.lit(True).alias("is_head_of_state")), on="entity_id", how="left").with_columns(
         pl.col("is_head_of_state").fill_null(False)
     )
@@ -292,9 +325,16 @@ def extract_events(
     )
     countries = countries.join(unowned, on=[*by, "pos"], how="anti")
     parties = parties.join(unowned, on=[*by, "pos"], how="anti")
+    return countries, parties, owned
 
-    # --- countries per sentence, and the last pair named before each sentence
-    per_sentence = (
+
+def _sentence_countries(
+    sentences: pl.LazyFrame, countries: pl.LazyFrame, parties: pl.LazyFrame, mentions: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Countries per sentence, the last pair named before each sentence, its parties (places
+    left out) and whether it names an official."""
+    by = ["document_id", "sentence_index"]
+    return (
         countries_by_sentence(sentences, countries, context_sizes=(2, 3))
         .join(
             parties.sort("pos").group_by(by).agg(pl.col("country").unique(maintain_order=True).alias("sentence_parties")),
@@ -309,9 +349,14 @@ def extract_events(
         .with_columns(pl.col("names_actor").fill_null(False))
     )
 
-    # --- the last day-precise date named before each sentence: the narrative's "now"
-    # (a planned event's date, "саммит, который пройдет 31 августа", or any date after the
-    # article's, is the future, never the narrative's now)
+
+def _narrative_dates(
+    dates: pl.LazyFrame, triggers: pl.LazyFrame, sentences: pl.LazyFrame, documents: pl.LazyFrame
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """Each trigger's own dates (its clause's), and per sentence the narrative's "now": the last
+    day-precise date named before it. A planned event's date ("саммит, который пройдет 31
+    августа") or any date after the article's is the future, never the narrative's now."""
+    by = ["document_id", "sentence_index"]
     # each date's trigger, once: it dates that trigger's event (the dateline's filing date dates none)
     owned_dates = _clause_owner(
         dates.filter((pl.col("precision") != "year") & ~pl.col("is_dateline")), triggers, sentences
@@ -338,9 +383,12 @@ def extract_events(
         .with_columns(pl.col("_last_date").shift(1).forward_fill().over("document_id").alias("anchor_date"))
         .select(*by, "anchor_date")
     )
+    return owned_dates, anchors
 
-    # --- what each trigger's segment holds
-    segment_countries = (
+
+def _segment_countries(owned: pl.LazyFrame) -> pl.LazyFrame:
+    """What each trigger's segment holds: its countries, parties, own side, officials, place."""
+    return (
         owned
         .sort("pos")
         .group_by("trigger_id")
@@ -376,6 +424,13 @@ def extract_events(
             pl.col("country").filter(pl.col("kind") == "metonym").first().alias("metonym_country"),
         )
     )
+
+
+def _segment_organisations(triggers: pl.LazyFrame, mentions: pl.LazyFrame, formats: pl.LazyFrame) -> pl.LazyFrame:
+    """The organisation of each trigger's segment; a summit's format is named next to the word,
+    before or after it ("the China–Central Asia Summit", "саммита ШОС"), else it is the summit
+    the paragraph told of last, else the summit format the paragraph last named ("The inaugural summit")."""
+    by = ["document_id", "sentence_index"]
     organisations = mentions.filter(pl.col("entity_type") == "organisation")
     segment_orgs = (
         _segment_owner(organisations, triggers)
@@ -383,8 +438,6 @@ def extract_events(
         .group_by("trigger_id")
         .agg(pl.col("entity_id").first().alias("organisation_id"))
     )
-    # A summit's format is named next to the word, before or after it ("the China–Central Asia
-    # Summit", "саммита ШОС"); else it is the summit format the paragraph last named ("The inaugural summit").
     near_summit = (
         triggers.filter(pl.col("event_type") == "summit")
         .select("trigger_id", *by, "paragraph_index", pl.col("pos").alias("trigger_pos"), (pl.col("pos") + pl.col("trigger").str.len_chars()).alias("trigger_end"))
@@ -429,7 +482,7 @@ def extract_events(
         .group_by("trigger_id")
         .agg(pl.col("_near_org").last().alias("_paragraph_summit"))
     )
-    segment_orgs = (
+    return (
         triggers.select("trigger_id", "event_type")
         .join(segment_orgs, on="trigger_id", how="left")
         .join(near_summit, on="trigger_id", how="left")
@@ -443,18 +496,14 @@ def extract_events(
             .alias("organisation_id"),
         )
     )
-    segment_dates = (
-        owned_dates.sort("pos")
-        .group_by("trigger_id")
-        .agg(pl.col("start_date", "end_date", "precision").first())
-    )
-    # "…, который находится в Москве с государственным визитом": the visit's place, told apart from its trigger
-    sentence_locations = (
-        countries.filter(pl.col("is_location")).sort("pos").group_by(by).agg(pl.col("country").first().alias("sentence_location"))
-    )
+
+
+def _sentence_dates(dates: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The first date finer than a year each sentence names, and its first year."""
+    by = ["document_id", "sentence_index"]
+    # "прибывший накануне в Пекин …, провел переговоры": a relative day inside the sentence dates
+    # its own event only; opening the sentence ("The day before, …") it dates the whole of it
     sentence_dates = (
-        # "прибывший накануне в Пекин …, провел переговоры": a relative day inside the sentence dates
-        # its own event only; opening the sentence ("The day before, …") it dates the whole of it
         dates.filter((pl.col("precision") != "year") & ((pl.col("kind") != "relative_day") | (pl.col("pos") <= 3)) & ~pl.col("is_dateline"))
         .sort("pos")
         .group_by(by)
@@ -471,23 +520,46 @@ def extract_events(
         .group_by(by)
         .agg(pl.col("start_date").first().alias("_y_start"), pl.col("end_date").first().alias("_y_end"))
     )
+    return sentence_dates, sentence_years
 
-    events = (
-        triggers.join(segment_countries, on="trigger_id", how="left")
-        .join(segment_orgs, on="trigger_id", how="left")
+
+def _trigger_contexts(
+    triggers: pl.LazyFrame,
+    owned: pl.LazyFrame,
+    owned_dates: pl.LazyFrame,
+    countries: pl.LazyFrame,
+    mentions: pl.LazyFrame,
+    dates: pl.LazyFrame,
+    formats: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """Every trigger with what its segment, its clause and its sentence name: countries,
+    organisation (and a format's members), dates, the sentence's place."""
+    by = ["document_id", "sentence_index"]
+    segment_dates = (
+        owned_dates.sort("pos")
+        .group_by("trigger_id")
+        .agg(pl.col("start_date", "end_date", "precision").first())
+    )
+    # "…, который находится в Москве с государственным визитом": the visit's place, told apart from its trigger
+    sentence_locations = (
+        countries.filter(pl.col("is_location")).sort("pos").group_by(by).agg(pl.col("country").first().alias("sentence_location"))
+    )
+    sentence_dates, sentence_years = _sentence_dates(dates)
+    return (
+        triggers.join(_segment_countries(owned), on="trigger_id", how="left")
+        .join(_segment_organisations(triggers, mentions, formats), on="trigger_id", how="left")
         .join(formats, on="organisation_id", how="left")
         .join(segment_dates, on="trigger_id", how="left")
         .join(sentence_dates, on=by, how="left")
         .join(sentence_years, on=by, how="left")
         .join(sentence_locations, on=by, how="left")
-        .join(anchors, on=by, how="left")
-        .join(per_sentence.drop("paragraph_index"), on=by, how="left")
-        .join(protagonist, on="document_id", how="left")
-        .with_columns(pl.col("segment_countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
-        .pipe(materialise)
     )
-    # --- the members of a summit the previous sentence told of: "По итогам встречи главы
-    # государств подписали…" after a summit of six (a pair is found by the context below)
+
+
+def _with_told_before(events: pl.LazyFrame, sentences: pl.LazyFrame) -> pl.LazyFrame:
+    """The members of a summit the previous sentence told of: "По итогам встречи главы
+    государств подписали…" after a summit of six (a pair is found by the context instead)."""
+    by = ["document_id", "sentence_index"]
     told_parties = (
         events.with_columns(
             pl.when((pl.col("event_type") == "summit") & pl.col("format_members").is_not_null())
@@ -499,7 +571,7 @@ def extract_events(
         .group_by(by)
         .agg(pl.col("_told").last())
     )
-    events = (
+    return (
         events.join(
             sentences.select(by)
             .join(told_parties, on=by, how="left")
@@ -512,8 +584,14 @@ def extract_events(
         .pipe(materialise)
     )
 
-    # --- enumerations that continue the previous sentence's series
-    continuations = (
+
+def _continuations(
+    sentences: pl.LazyFrame, triggers: pl.LazyFrame, events: pl.LazyFrame, per_sentence: pl.LazyFrame, protagonist: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Enumerations that continue the previous sentence's series ("Среди собеседников —
+    Рамафоза, Токаев, …"): one event of the series' type with every name and the protagonist."""
+    by = ["document_id", "sentence_index"]
+    return (
         sentences.filter(pl.col("sentence").str.contains(CONTINUATION))
         .join(triggers.filter(pl.col("role") != "planned").select(by), on=by, how="anti")
         .with_columns((pl.col("sentence_index") - 1).alias("_prev"))
@@ -552,17 +630,24 @@ def extract_events(
         )
     )
 
-    # "met in Dushanbe": for meetings, talks and calls a place locates the event, it is not a party
-    located_only = pl.col("event_type").is_in(["meeting", "talks", "phone_call"])
-    only_counterparts = pl.col("names_counterpart").fill_null(False) & pl.col("segment_subject").is_null()
-    empty = pl.lit([], dtype=pl.List(pl.String))
-    seg = pl.when(located_only).then(pl.col("segment_parties").fill_null(empty)).otherwise(pl.col("segment_countries"))
-    sent = pl.when(located_only).then(pl.col("sentence_parties").fill_null(empty)).otherwise(pl.col("sentence_countries"))
+
+# "met in Dushanbe": for meetings, talks and calls a place locates the event, it is not a party
+LOCATED_ONLY = pl.col("event_type").is_in(["meeting", "talks", "phone_call"])
+ONLY_COUNTERPARTS = pl.col("names_counterpart").fill_null(False) & pl.col("segment_subject").is_null()
+_EMPTY = pl.lit([], dtype=pl.List(pl.String))
+SEGMENT_PARTIES = pl.when(LOCATED_ONLY).then(pl.col("segment_parties").fill_null(_EMPTY)).otherwise(pl.col("segment_countries"))
+SENTENCE_PARTIES = pl.when(LOCATED_ONLY).then(pl.col("sentence_parties").fill_null(_EMPTY)).otherwise(pl.col("sentence_countries"))
+
+
+def _participants() -> pl.Expr:
+    """The parties of a trigger: its segment's, else its sentence's, else those named earlier
+    where the sentence points back to them."""
+    seg, sent = SEGMENT_PARTIES, SENTENCE_PARTIES
     ctx = pl.col("context_countries").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     # the parties named earlier count only where the sentence points back to them
     refers_back = pl.col("sentence").str.contains(ANAPHORA)
     told = pl.col("told_before")
-    participants = (
+    return (
         pl.when(seg.list.len() >= 2)
         .then(seg)
         # "in Astana the six leaders signed…" after a summit of six
@@ -580,13 +665,23 @@ def extract_events(
         .then(ctx)
         .otherwise(sent)
     )
-    host = pl.coalesce(
+
+
+def _host() -> pl.Expr:
+    """Where the event is held: a place its segment names, the country visited, a metonym
+    ("the Kremlin"), the sentence's place for a visit or a summit."""
+    return pl.coalesce(
         pl.col("location_country"),
         pl.when(pl.col("event_type") == "visit").then(pl.col("first_after")),
         pl.col("metonym_country"),
         pl.when(pl.col("event_type").is_in(["visit", "summit"])).then(pl.col("sentence_location")),
     )
-    events = (
+
+
+def _with_parties_and_dates(events: pl.LazyFrame) -> pl.LazyFrame:
+    """Keep the triggers that make an event, with participants, principal, host and dates."""
+    participants = _participants()
+    return (
         events.filter(
             (pl.col("role") != "series")
             & ~pl.col("is_generic")
@@ -596,7 +691,7 @@ def extract_events(
             & ((pl.col("event_type") != "visit") | pl.col("names_actor") | pl.col("sentence").str.contains(STATE_VISITOR))
         )
         .with_columns(
-            host.alias("host_country"),
+            _host().alias("host_country"),
             pl.coalesce("start_date", "_s_start", "_y_start", "anchor_date").alias("start_date"),
             pl.coalesce("end_date", "_s_end", "_y_end").alias("end_date"),
             pl.coalesce(
@@ -616,18 +711,18 @@ def extract_events(
             # the host takes part in a visit (the visited), a summit, a signing; a meeting "in Dushanbe" is only held there
             pl.concat_list(
                 participants,
-                pl.when(~located_only).then(pl.col("host_country")),
+                pl.when(~LOCATED_ONLY).then(pl.col("host_country")),
                 # "после встречи с Дональдом Трампом": the other side is the text's protagonist
                 # "он провёл переговоры с президентом Египта, королём Бахрейна …": every side named
                 # is a counterpart, so the subject is the protagonist
-                pl.when(located_only & pl.col("names_counterpart") & ((participants.list.len() == 1) | only_counterparts))
+                pl.when(LOCATED_ONLY & pl.col("names_counterpart") & ((participants.list.len() == 1) | ONLY_COUNTERPARTS))
                 .then(pl.col("protagonist")),
             )
             .pipe(_distinct)
             .alias("participants"),
             # the subject, for splitting bilateral events: the segment's own side, else the sentence's first country
             pl.coalesce(
-                pl.when(only_counterparts).then(pl.col("protagonist")), pl.col("segment_subject"), sent.list.first()
+                pl.when(ONLY_COUNTERPARTS).then(pl.col("protagonist")), pl.col("segment_subject"), SENTENCE_PARTIES.list.first()
             ).alias("principal"),
         )
         .select(
@@ -635,13 +730,10 @@ def extract_events(
             "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source", "names_counterpart", "officials", "has_head_of_state", "format_members",
         )
     )
-    continuations = continuations.with_columns(pl.lit("sentence").alias("date_source")).select(events.collect_schema().names())
-    events = pl.concat([events, continuations], how="vertical_relaxed")
 
-    # --- a summit of a format: its members take part ("the second China–Central Asia Summit")
-    events = _with_summit_members(events, documents, dates, memberships)
 
-    # --- bilateral types: one event per counterpart of the principal
+def _split_bilateral(events: pl.LazyFrame) -> pl.LazyFrame:
+    """Bilateral types: one event per counterpart of the principal."""
     principal = pl.coalesce(
         pl.when(pl.col("participants").list.contains(pl.col("principal"))).then(pl.col("principal")),
         pl.when(pl.col("participants").list.contains(pl.col("protagonist"))).then(pl.col("protagonist")),
@@ -654,7 +746,7 @@ def extract_events(
         & (pl.col("participants").list.len() > 2)
         & ((pl.col("event_type") != "talks") | (pl.col("participants").list.len() <= 3) | pl.col("names_counterpart").fill_null(False))
     )
-    events = (
+    return (
         events.with_columns(principal.alias("principal"), split.alias("_split"))
         .with_columns(
             pl.when(pl.col("_split"))
@@ -683,11 +775,13 @@ def extract_events(
         )
     )
 
-    # --- attributes read off the evidence sentence
+
+def _with_attributes(events: pl.LazyFrame) -> pl.LazyFrame:
+    """Attributes read off the evidence sentence: visit level, documents signed, a stay's end."""
     duration_days = (
         pl.col("sentence").str.extract(DURATION, 1).str.to_lowercase().replace_strict(DURATION_DAYS, default=None, return_dtype=pl.Int32)
     )
-    events = events.with_columns(
+    return events.with_columns(
         pl.when(pl.col("event_type") == "visit")
         .then(
             pl.col("sentence")
@@ -710,8 +804,11 @@ def extract_events(
         .otherwise(pl.col("end_date"))
         .alias("end_date"),
     )
-    # an event dated after the article that reports it has not happened yet: "Следующий саммит … в 2027 году"
-    events = (
+
+
+def _planned_after_article(events: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFrame:
+    """An event dated after the article that reports it has not happened yet: "Следующий саммит … в 2027 году"."""
+    return (
         events.join(documents.select("document_id", pl.col("published_at").alias("_published")), on="document_id", how="left")
         .with_columns(
             pl.when((pl.col("modality") == "occurred") & (pl.col("start_date") > pl.col("_published").dt.offset_by("1d")).fill_null(False))
@@ -721,7 +818,6 @@ def extract_events(
         )
         .drop("_published")
     )
-    return _one_row_per_event(events, documents, heads_of_state)
 
 
 def _with_summit_members(
@@ -828,6 +924,41 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame, heads_of_s
             (pl.col("date_source") == "anchor").all().alias("_borrowed_date"),
         )
     )
+    merged = _without_parts_of_larger_events(merged, heads_of_state, group)
+    published = documents.select("document_id", "published_at")
+    return (
+        merged.join(published, on="document_id", how="left")
+        .with_columns(
+            # an undated report of an event that happened: the article's date, at best
+            pl.when(pl.col("start_date").is_null() & (pl.col("modality") == "occurred"))
+            .then(pl.col("published_at"))
+            .otherwise(pl.col("start_date"))
+            .alias("start_date"),
+            pl.when(pl.col("start_date").is_null() & (pl.col("modality") == "occurred") & pl.col("published_at").is_not_null())
+            .then(pl.lit("day"))
+            .otherwise(pl.col("precision"))
+            .alias("date_precision"),
+        )
+        .with_columns(pl.coalesce("end_date", "start_date").alias("end_date"))
+        .with_columns(
+            key_expr(  # orchestration/keys.py
+                "document_id", "event_type", pl.col("participants").list.join(","), "start_date", "char_start",
+                "modality", "organisation_id",
+            ).alias("mention_id"),
+            pl.col("participants").alias("participant_countries"),
+            pl.col("event_type").replace_strict(CAMEO, default=None).alias("cameo_code"),
+            (
+                pl.lit(0.5)
+                + pl.when(pl.col("date_precision") == "day").then(0.2).otherwise(0.0)
+                + pl.when(pl.col("n_in_document") > 1).then(0.2).otherwise(0.0)
+            ).alias("confidence"),
+        )
+    )
+
+
+def _without_parts_of_larger_events(merged: pl.LazyFrame, heads_of_state: pl.LazyFrame, group: list[str]) -> pl.LazyFrame:
+    """Drop the merged events that are part of a larger one the document reports: talks held
+    during a visit (unless with someone new) and multilateral talks on a summit's day."""
     # talks and meetings held during a visit are part of the visit, unless held with another official
     visits = merged.filter((pl.col("event_type") == "visit") & (pl.col("modality") == "occurred")).select(
         "document_id", pl.col("participants").list.join(" ").alias("_parties"), pl.col("start_date").alias("_v_start"), pl.col("end_date").alias("_v_end"),
@@ -867,33 +998,4 @@ def _one_row_per_event(events: pl.LazyFrame, documents: pl.LazyFrame, heads_of_s
         .select(*group, "_cluster")
         .unique()
     )
-    merged = merged.join(during_visit, on=[*group, "_cluster"], how="anti").join(summit_sessions, on=[*group, "_cluster"], how="anti")
-    published = documents.select("document_id", "published_at")
-    return (
-        merged.join(published, on="document_id", how="left")
-        .with_columns(
-            # an undated report of an event that happened: the article's date, at best
-            pl.when(pl.col("start_date").is_null() & (pl.col("modality") == "occurred"))
-            .then(pl.col("published_at"))
-            .otherwise(pl.col("start_date"))
-            .alias("start_date"),
-            pl.when(pl.col("start_date").is_null() & (pl.col("modality") == "occurred") & pl.col("published_at").is_not_null())
-            .then(pl.lit("day"))
-            .otherwise(pl.col("precision"))
-            .alias("date_precision"),
-        )
-        .with_columns(pl.coalesce("end_date", "start_date").alias("end_date"))
-        .with_columns(
-            key_expr(  # orchestration/keys.py
-                "document_id", "event_type", pl.col("participants").list.join(","), "start_date", "char_start",
-                "modality", "organisation_id",
-            ).alias("mention_id"),
-            pl.col("participants").alias("participant_countries"),
-            pl.col("event_type").replace_strict(CAMEO, default=None).alias("cameo_code"),
-            (
-                pl.lit(0.5)
-                + pl.when(pl.col("date_precision") == "day").then(0.2).otherwise(0.0)
-                + pl.when(pl.col("n_in_document") > 1).then(0.2).otherwise(0.0)
-            ).alias("confidence"),
-        )
-    )
+    return merged.join(during_visit, on=[*group, "_cluster"], how="anti").join(summit_sessions, on=[*group, "_cluster"], how="anti")
