@@ -28,6 +28,9 @@ KEYS = ["document_id", "sentence_index", "paragraph_index", "char_start", "sente
 REFERS_TO_EVENT = r"(?i)^\s*(?:визит|переговор|саммит|встреч|поездк|visit|talks|summit|meeting|trip)"
 
 
+DAY_KINDS = ["day", "day_range", "day_month_range", "numeric", "en_month_day", "en_day_month"]  # a day of a month
+
+
 def _month_number(column: str) -> pl.Expr:
     """'августа', 'августе', 'Aug.' -> 8."""
     word = pl.col(column).str.to_lowercase().str.strip_chars(".")
@@ -101,19 +104,24 @@ def date_mentions(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFr
             pl.col("rel").replace_strict(RELATIVE_DAYS, default=None, return_dtype=pl.Int32).alias("_rel_days"),
         )
         .sort("document_id", "sentence_index", "pos")
-        # the last year the text named, for day-month dates in an undated article
-        .with_columns(pl.col("y").forward_fill().over("document_id").alias("_last_year"))
+        # for day-month dates in an undated article: the year of the last day the text dated in
+        # full ("1 ноября 2017 года, … 16 октября"), else the last year it named ("в 2016 году")
+        .with_columns(
+            pl.when(pl.col("kind").is_in(DAY_KINDS)).then(pl.col("y")).forward_fill().over("document_id").alias("_last_day_year"),
+            pl.col("y").forward_fill().over("document_id").alias("_last_year"),
+        )
         .with_columns(
             pl.coalesce(
                 pl.col("y"),
                 pl.col("_published").dt.year() + pl.col("_rel_year"),
                 pl.col("_published").dt.year(),
+                pl.col("_last_day_year"),
                 pl.col("_last_year"),
             ).alias("_year"),
             pl.col("y").is_not_null().alias("explicit_year"),
         )
         .with_columns(
-            pl.when(pl.col("kind").is_in(["day", "day_range", "day_month_range", "numeric", "en_month_day", "en_day_month"]))
+            pl.when(pl.col("kind").is_in(DAY_KINDS))
             .then(_date(pl.col("_year"), pl.col("_month1"), pl.col("d1")))
             .when(pl.col("kind").is_in(["month", "en_month", "month_range"]))
             .then(_date(pl.col("_year"), pl.col("_month1"), 1))

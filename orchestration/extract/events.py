@@ -39,6 +39,7 @@ from orchestration.extract.patterns import (
     CITATION,
     CLAUSE_BREAK,
     CONTINUATION,
+    FUTURE_COPULA_AFTER,
     DOCUMENT_COUNT,
     DURATION,
     DURATION_DAYS,
@@ -125,7 +126,7 @@ def find_triggers(sentences: pl.LazyFrame, documents: pl.LazyFrame | None = None
             .then(pl.lit("planned"))
             .when(before.str.contains(NEGATED_BEFORE))
             .then(pl.lit("negated"))
-            .when(before.str.contains(PLANNED_BEFORE) | after.str.contains(PLANNED_AFTER))
+            .when(before.str.contains(PLANNED_BEFORE) | after.str.contains(PLANNED_AFTER) | after.str.contains(FUTURE_COPULA_AFTER))
             .then(pl.lit("planned"))
             .when(before.str.contains(PROSPECTIVE_BEFORE))
             .then(pl.lit("prospective"))

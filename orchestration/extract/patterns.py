@@ -175,6 +175,14 @@ PLANNED_AFTER = with_letters(
     r"примут\s+участие|посетит|посетят|отправится|прибудет|совершит|next\s+(?:week|month|year)|"
     r"will\s+(?:take\s+place|be\s+held)|is\s+(?:scheduled|expected|due)|are\s+(?:scheduled|expected|due))"
 )
+# A future copula of the trigger's own clause (no comma between): "Переговоры будут сложными",
+# "Главными темами встречи должны стать …", "Целью саммита будет …", "Talks will focus on trade".
+# Not: "По итогам встречи, отмечается, что санкции будут …", "подписал меморандум и сказал, что
+# землю будут …" (the future is another clause's).
+FUTURE_COPULA_AFTER = with_letters(
+    r"(?i)^(?:[^.,;:!?]{0,50}\s)?(?:станет|станут|будет|будут|должн(?:о|а|ы|ен)\s+(?:стать|пройти|состояться|будет)|"
+    r"will\s+(?:be|focus|centre|center|address|cover|include))\b"
+)
 # Between a planned trigger and a later one in the sentence, a verb in the past makes the later
 # one a fact: "посетит Китай для участия в саммите" (planned) vs "…, где подписал" (occurred).
 PAST_VERB = words(r"\w+(?:ли|ла|лся|лась|лись)|signed|met|held|hosted|received|visited|was|were|had")

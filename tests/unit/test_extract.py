@@ -459,6 +459,30 @@ def test_an_undated_article_takes_no_year_from_a_later_sentence(reference):
     meetings = occurred(run(reference, earlier, published_at=None)).filter(pl.col("event_type") == "meeting")
     assert meetings["start_date"].to_list() == [date(2018, 1, 16)]
 
+    # a day the text dated in full outweighs a bare year named between ("в 2016 году" is background)
+    dated = (
+        "1 ноября 2017 года министры встретились в Москве. Конфликт обострился в апреле 2016 года. "
+        "16 октября в Женеве прошли переговоры президентов Армении и Азербайджана."
+    )
+    [talks] = occurred(run(reference, dated, published_at=None)).filter(pl.col("event_type") == "talks").to_dicts()
+    assert talks["start_date"] == date(2017, 10, 16)
+
+
+@pytest.mark.parametrize(
+    ("body", "modality"),
+    [
+        # a future copula of the trigger's own clause (shapes from news-ru's dev split)
+        ("Главными темами встречи президентов России и Японии должны стать экономические отношения.", "planned"),
+        ("Переговоры Путина и Абэ будут сложными.", "planned"),
+        ("Ещё одной темой визита Трампа в Саудовскую Аравию станет нефть.", "planned"),
+        # the future of another clause: the event happened
+        ("По итогам встречи России и Японии, отмечается в заявлении, что санкции будут продлены.", "occurred"),
+    ],
+)
+def test_a_future_copula_of_the_triggers_clause_makes_a_plan(reference, body, modality):
+    events = run(reference, body)["event_mentions"]
+    assert events.height >= 1 and set(events["modality"]) == {modality}
+
 
 @pytest.mark.parametrize(
     ("body", "n_talks"),
