@@ -7,6 +7,8 @@ import polars as pl
 
 from orchestration.extract.patterns import (
     LOCATION_BEFORE,
+    PRESS_AFTER,
+    PRESS_BEFORE,
     SOURCE_AFTER,
     SOURCE_BEFORE,
     SOURCE_NAMED_AFTER,
@@ -60,6 +62,9 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
                     & pl.col("sentence").str.slice(pl.col("match_end"), 40).str.contains(SOURCE_AFTER)
                 )
                 | pl.col("_before").str.contains(SOURCE_NAMED_AFTER)
+                # a country's press or experts: "французская газета Le Monde", "СМИ Японии"
+                | ((pl.col("kind") == "adjective") & pl.col("sentence").str.slice(pl.col("match_end"), 30).str.contains(PRESS_AFTER))
+                | pl.col("_before").str.contains(PRESS_BEFORE)
                 | (
                     previous_in_sentence(pl.col("_topic_cue")).fill_null(False)
                     & pl.col("sentence")

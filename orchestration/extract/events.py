@@ -58,6 +58,8 @@ from orchestration.extract.patterns import (
     PROSPECTIVE_BEFORE,
     SPORT_CONTEXT,
     STATE_VISITOR,
+    SUMMIT_OF_TWO_AFTER,
+    SUMMIT_OF_TWO_BEFORE,
     VISIT_LEVEL,
     VISIT_LEVELS,
 )
@@ -628,6 +630,7 @@ def _continuations(
             pl.lit(None, dtype=pl.String).alias("segment_subject"),
             pl.lit([], dtype=pl.List(pl.String)).alias("officials"),
             pl.lit(False).alias("has_head_of_state"),
+            pl.lit(False).alias("names_two_sides"),
         )
     )
 
@@ -636,8 +639,11 @@ def _continuations(
 LOCATED_ONLY = pl.col("event_type").is_in(["meeting", "talks", "phone_call"])
 ONLY_COUNTERPARTS = pl.col("names_counterpart").fill_null(False) & pl.col("segment_subject").is_null()
 _EMPTY = pl.lit([], dtype=pl.List(pl.String))
-SEGMENT_PARTIES = pl.when(LOCATED_ONLY).then(pl.col("segment_parties").fill_null(_EMPTY)).otherwise(pl.col("segment_countries"))
-SENTENCE_PARTIES = pl.when(LOCATED_ONLY).then(pl.col("sentence_parties").fill_null(_EMPTY)).otherwise(pl.col("sentence_countries"))
+# A place is a party of a visit only (the visited): a summit or a signing "в Брюсселе" is held there,
+# unless the sentence tells of a visit there ("paid a state visit to Moscow and signed 15 documents").
+PLACE_IS_NO_PARTY = (pl.col("event_type") != "visit") & ~(pl.col("event_type") == "visit").any().over("document_id", "sentence_index")
+SEGMENT_PARTIES = pl.when(PLACE_IS_NO_PARTY).then(pl.col("segment_parties").fill_null(_EMPTY)).otherwise(pl.col("segment_countries"))
+SENTENCE_PARTIES = pl.when(PLACE_IS_NO_PARTY).then(pl.col("sentence_parties").fill_null(_EMPTY)).otherwise(pl.col("sentence_countries"))
 
 
 def _participants() -> pl.Expr:
@@ -709,10 +715,12 @@ def _with_parties_and_dates(events: pl.LazyFrame) -> pl.LazyFrame:
             .alias("date_source"),
         )
         .with_columns(
-            # the host takes part in a visit (the visited), a summit, a signing; a meeting "in Dushanbe" is only held there
+            # the host takes part in a visit (the visited); in a summit or a signing only when the text names
+            # no two sides ("саммит в Астане"; not "саммит ЕС — Украина в Брюсселе", "подписали в Минске");
+            # a meeting "in Dushanbe" is only held there
             pl.concat_list(
                 participants,
-                pl.when(~LOCATED_ONLY).then(pl.col("host_country")),
+                pl.when(~LOCATED_ONLY & ((pl.col("event_type") == "visit") | (participants.list.len() < 2))).then(pl.col("host_country")),
                 # "после встречи с Дональдом Трампом": the other side is the text's protagonist
                 # "он провёл переговоры с президентом Египта, королём Бахрейна …": every side named
                 # is a counterpart, so the subject is the protagonist
@@ -729,6 +737,10 @@ def _with_parties_and_dates(events: pl.LazyFrame) -> pl.LazyFrame:
         .select(
             *KEYS, "trigger", "pos", "rule_id", "event_type", "modality", "participants", "principal", "protagonist",
             "host_country", "organisation_id", "start_date", "end_date", "precision", "date_source", "names_counterpart", "officials", "has_head_of_state", "format_members",
+            (
+                pl.col("sentence").str.slice(pl.col("pos")).str.contains(SUMMIT_OF_TWO_AFTER)
+                | pl.col("sentence").str.slice(pl.max_horizontal(pl.col("pos") - 40, 0), pl.min_horizontal(pl.col("pos"), 40)).str.contains(SUMMIT_OF_TWO_BEFORE)
+            ).alias("names_two_sides"),
         )
     )
 
@@ -763,15 +775,23 @@ def _split_bilateral(events: pl.LazyFrame) -> pl.LazyFrame:
             .alias("participants"),
         )
         .with_columns(
-            # a visit's host is one of its two sides; a meeting may be held in a third country
-            pl.when(pl.col("participants").list.contains(pl.col("host_country")) | pl.col("event_type").is_in(["meeting", "talks"]))
+            # a visit's host is one of its two sides; a meeting, a summit or a signing may be held in a third country
+            pl.when(
+                pl.col("participants").list.contains(pl.col("host_country"))
+                | pl.col("event_type").is_in(["meeting", "talks", "summit", "agreement_signing"])
+            )
             .then(pl.col("host_country"))
             .alias("host_country")
         )
         .with_columns(pl.col("participants").list.sort().alias("participants"))
         .filter(
             pl.when(pl.col("event_type") == "summit")
-            .then(pl.col("organisation_id").is_not_null() & (pl.col("participants").list.len() >= 1) | (pl.col("participants").list.len() >= 3))
+            # a summit of two needs both named by its own words: "саммит Украина — ЕС", "саммита Трампа и Кима"
+            .then(
+                pl.col("organisation_id").is_not_null() & (pl.col("participants").list.len() >= 1)
+                | (pl.col("participants").list.len() >= 3)
+                | (pl.col("participants").list.len() == 2) & pl.col("names_two_sides")
+            )
             .otherwise(pl.col("participants").list.len() >= 2)
         )
     )

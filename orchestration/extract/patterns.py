@@ -253,6 +253,29 @@ SOURCE_NAMED_AFTER = with_letters(  # "сообщили в пресс-служб
 )
 SOURCE_AFTER = with_letters(rf"(?i)^\s*(?:['’]s\s+)?(?:[\w-]+\s+){{0,3}}?(?:said|says|reported|reports|announced|told|сообщил\w*|заявил\w*){WORD_END}")
 
+# A summit of two names its two sides by its own words: "саммит Украина — ЕС", "саммита Путина и
+# Трампа", "российско-американского саммита", "the US-Russia summit". Not: "саммит прошёл в Минске",
+# "на саммите НАТО" (one body), "Австрийском всемирном саммите".
+SUMMIT_OF_TWO_AFTER = (
+    r"^\w*\s+«?[A-ZА-ЯЁ][\w.’'-]*(?:\s+[A-ZА-ЯЁ][\w.’'-]*)?»?\s*(?:[—–-]|\sи\s|\sand\s)\s*«?[A-ZА-ЯЁ]"
+)
+SUMMIT_OF_TWO_BEFORE = (
+    r"(?:[а-яё]+-[а-яё]+(?:ий|ый|ого|ому|ом|ая|ой|ую|ие|ых|ым|ими)|[A-Z][\w.]*\s*[-–—]\s*[A-Z][\w.]*)\s+$"
+)
+
+# A country's press, journalists or experts are a source, not a party: "французская газета Le
+# Monde полагает, что …", "по сообщениям британских СМИ", "на встрече с китайскими журналистами",
+# "СМИ Японии сообщили". Not: "Японское агентство по международному сотрудничеству" (a state
+# body: no "агентство" here), "министр иностранных дел Японии".
+PRESS_AFTER = with_letters(
+    r"(?i)^\s*(?:газет\w*|издани[еяюй]\w*|информагентств\w*|телеканал\w*|СМИ|журнал\w*|таблоид\w*|радиостанци\w*|"
+    r"пресс(?:а|ы|е|у|ой)|блогер\w*|эксперт\w*|аналитик\w*|политолог\w*|источник\w*|"
+    r"newspapers?|outlets?|broadcasters?|media|press|tabloids?|journalists?|experts?|analysts?|sources?)(?:\W|$)"
+)
+PRESS_BEFORE = with_letters(
+    r"(?i)(?:^|\W)(?:газет\w*|издани[еяюй]\w*|СМИ|пресс(?:а|ы|е|у|ой)|журналист\w*|эксперт\w*|media|press)\s+$"
+)
+
 # Words that point back to parties named before: "По итогам переговоров, президенты подписали"
 ANAPHORA = words(
     r"президент\w*|лидер\w*|сторон\w*|глав\w*\s+государств|по\s+итогам|в\s+ходе|двусторонн\w*|"

@@ -655,3 +655,46 @@ def test_a_purpose_a_late_future_verb_and_a_before_frame_are_not_events_that_hap
 def test_a_comma_before_a_russian_scale_is_a_decimal_even_after_a_dollar_sign(reference):
     decimal, thousands = figures_of(reference, "Экспорт Украины в Китай вырос до $2,31 млрд. Россия выделила Киргизии кредит на $3,000.")
     assert (decimal["value"], thousands["value"]) == (pytest.approx(2.31e9), 3000.0)
+
+
+@pytest.mark.parametrize(
+    ("body", "event_type", "parties"),
+    [
+        # a country's press is a source, not a party (shapes from news-ru's dev split)
+        ("Французская газета Le Monde пишет, что 10 ноября 2025 года Путин встретился с Трампом.", "meeting", ("RU", "US")),
+        ("По сообщениям британских СМИ, 10 ноября 2025 года Путин встретился с Трампом.", "meeting", ("RU", "US")),
+        ("10 ноября 2025 года Лукашенко провёл встречу с китайскими журналистами и послом России.", "meeting", ("BY", "RU")),
+        # a summit or a signing naming two sides is only held where it is held
+        ("10 ноября 2025 года в Брюсселе прошёл саммит Украина — ЕС.", "summit", ("EU", "UA")),
+        ("10 ноября 2025 года в Хельсинки прошёл российско-американский саммит.", "summit", ("RU", "US")),
+        ("10 ноября 2025 года в Минске Россия и Украина подписали меморандум.", "agreement_signing", ("RU", "UA")),
+    ],
+)
+def test_the_press_and_the_venue_are_no_parties(reference, body, event_type, parties):
+    events = occurred(run(reference, body)).filter(pl.col("event_type") == event_type)
+    assert [tuple(p) for p in events["participant_countries"]] == [parties]
+
+
+def test_a_visit_takes_the_place_visited_and_a_summit_keeps_its_host(reference):
+    visit = occurred(run(reference, "10 ноября 2025 года Токаев прибыл с визитом в Пекин."))
+    assert [tuple(p) for p in visit["participant_countries"]] == [("CN", "KZ")]
+    summit = occurred(run(reference, "10 ноября 2025 года в Астане прошёл саммит ШОС."))
+    assert summit.filter(pl.col("event_type") == "summit")["host_country"].to_list() == ["KZ"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # two countries near a summit that is not theirs (shapes from news-ru's dev split)
+        "10 ноября 2025 года канцлер Австрии выступил на Австрийском всемирном саммите, где говорил о США.",
+        "10 ноября 2025 года Порошенко заявил, что доволен итогами саммита, и поблагодарил Польшу.",
+    ],
+)
+def test_a_summit_of_two_needs_both_sides_named_by_its_own_words(reference, body):
+    assert occurred(run(reference, body)).filter(pl.col("event_type") == "summit").height == 0
+
+
+def test_the_normandy_four_is_a_format_with_its_members(reference):
+    body = "10 ноября 2025 года в Париже прошёл саммит «нормандской четвёрки»."
+    [summit] = occurred(run(reference, body)).filter(pl.col("event_type") == "summit").to_dicts()
+    assert summit["participant_countries"] == ["DE", "FR", "RU", "UA"]
