@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from orchestration.extract.patterns import (
+    BUSINESS_AFTER,
     LOCATION_BEFORE,
     PRESS_AFTER,
     PRESS_BEFORE,
@@ -27,7 +28,7 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
     """One row per mention, with its position in the sentence (`pos`) and cues read from the
     words around it: `is_topic` ("переговоры по Украине", ", the Kremlin said": named, but no
     party), `is_location` ("в Москву", "на Аляске"), `is_visitor` ("визит президента
-    Казахстана") and `is_counterpart` ("с Трампом")."""
+    Казахстана"), `is_counterpart` ("с Трампом") and `is_business` ("польская компания PGNiG")."""
     found = locate(sentences, "sentence", SENTENCE_KEYS, literals=reference.forms)
     return (
         found.join(reference.alias_forms.lazy(), left_on="match", right_on="form", how="inner")
@@ -72,6 +73,10 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
                     .str.contains(r"(?i)^\s*(?:,|и|или|а\s+также|and|or)\s*$")
                 )
             ).alias("is_topic"),
+            # "польская компания PGNiG", "греческая DEPA": a business, no party to a diplomatic event
+            ((pl.col("kind") == "adjective") & pl.col("sentence").str.slice(pl.col("match_end"), 40).str.contains(BUSINESS_AFTER)).alias(
+                "is_business"
+            ),
             # "visit by Chinese President …", "визит президента Казахстана": the visitor's side
             pl.col("_before").str.contains(VISITOR_BEFORE).alias("is_visitor"),
             # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart,

@@ -314,7 +314,7 @@ def _owned_mentions(
     trigger, mentions of a trailing clause no trigger owns ("…summit, as Brussels seeks a
     footprint in a region dominated by Russia and China") count nowhere."""
     by = ["document_id", "sentence_index"]
-    countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic"))
+    countries = mentions.filter(pl.col("country").is_not_null() & ~pl.col("is_topic") & ~pl.col("is_business"))
     # "met in Dushanbe": a place locates the event (its host), it is not a party to it
     parties = countries.filter(~pl.col("is_location"))
     countries = countries.join(heads_of_state.with_columns(pl.lit(True).alias("is_head_of_state")), on="entity_id", how="left").with_columns(

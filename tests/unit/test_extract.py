@@ -698,3 +698,23 @@ def test_the_normandy_four_is_a_format_with_its_members(reference):
     body = "10 ноября 2025 года в Париже прошёл саммит «нормандской четвёрки»."
     [summit] = occurred(run(reference, body)).filter(pl.col("event_type") == "summit").to_dicts()
     assert summit["participant_countries"] == ["DE", "FR", "RU", "UA"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # companies sign contracts, not states (shapes from news-ru)
+        "10 ноября 2025 года датская компания DONG и польская компания PGNiG подписали соглашение о строительстве газопровода.",
+        "10 ноября 2025 года меморандум подписали «Газпром», греческая DEPA и итальянская Edison.",
+        "10 ноября 2025 года Киев подписал с турецкой компанией Aselsan предварительное соглашение.",
+    ],
+)
+def test_companies_make_no_diplomatic_signing(reference, body):
+    assert occurred(run(reference, body)).filter(pl.col("event_type") == "agreement_signing").height == 0
+
+
+def test_a_states_signing_stays_and_a_companys_country_stays_in_its_figure(reference):
+    body = "10 ноября 2025 года российская сторона и Казахстан подписали соглашение о сотрудничестве."
+    assert occurred(run(reference, body)).filter(pl.col("event_type") == "agreement_signing").height == 1
+    [figure] = figures_of(reference, "Китайские инвесторы вложили в экономику Казахстана $5 млрд.")
+    assert figure["metric"] == "investment_flow" and set(figure["countries"]) == {"CN", "KZ"}
