@@ -248,8 +248,11 @@ CLAUSE_BREAK = (
 )
 # The source of a statement is not a party to what it reports: ", the Kremlin said", "сообщили в Кремле"
 SOURCE_BEFORE = r"(?i),\s*(?:the\s+)?$"  # with SOURCE_AFTER: ", the Kremlin said"
-SOURCE_NAMED_AFTER = with_letters(  # "сообщили в пресс-службе Кремля", "говорится в сообщении МИД", "according to the Kremlin"
-    r"(?i)(?:сообщ\w+|заявил\w*|говорится\s+в\s+\w+|переда[её]т|according\s+to)\s+(?:в\s+|во\s+|the\s+)?(?:[\w-]+\s+){0,2}$"
+# "сообщили в пресс-службе Кремля", "говорится в сообщении МИД", "according to the Kremlin". Not the
+# speaker: "«…», — заявил глава грузинского оборонного ведомства, комментируя итоги своего визита в
+# США" (Georgia is a party of its minister's visit).
+SOURCE_NAMED_AFTER = with_letters(
+    r"(?i)(?:(?:сообщ\w+|заявил\w*)\s+(?:в|во)|говорится\s+в\s+\w+|переда[её]т|according\s+to)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$"
 )
 SOURCE_AFTER = with_letters(rf"(?i)^\s*(?:['’]s\s+)?(?:[\w-]+\s+){{0,3}}?(?:said|says|reported|reports|announced|told|сообщил\w*|заявил\w*){WORD_END}")
 

@@ -664,6 +664,8 @@ def test_a_comma_before_a_russian_scale_is_a_decimal_even_after_a_dollar_sign(re
         ("Французская газета Le Monde пишет, что 10 ноября 2025 года Путин встретился с Трампом.", "meeting", ("RU", "US")),
         ("По сообщениям британских СМИ, 10 ноября 2025 года Путин встретился с Трампом.", "meeting", ("RU", "US")),
         ("10 ноября 2025 года Лукашенко провёл встречу с китайскими журналистами и послом России.", "meeting", ("BY", "RU")),
+        # the speaker is no source to set aside: his own visit is his country's
+        ("«Процесс начат», — заявил глава грузинского оборонного ведомства, комментируя итоги своего визита в США 12 ноября 2025 года.", "visit", ("GE", "US")),
         # a summit or a signing naming two sides is only held where it is held
         ("10 ноября 2025 года в Брюсселе прошёл саммит Украина — ЕС.", "summit", ("EU", "UA")),
         ("10 ноября 2025 года в Хельсинки прошёл российско-американский саммит.", "summit", ("RU", "US")),
