@@ -41,6 +41,7 @@ from orchestration.extract.patterns import (
     TRADE,
 )
 from orchestration.extract.text import (
+    any_of,
     drop_overlaps,
     locate,
     materialise,
@@ -88,9 +89,12 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
     """Money amounts and percentages with their value and unit (a scale alone borrows the
     currency of the amount before it in the paragraph)."""
     language = documents.select("document_id", "language")
+    # one scan for the sentences that may hold an amount (a regex scan of every sentence costs
+    # about the same whatever the pattern), then each pattern on those only
+    with_numbers = sentences.filter(pl.col("sentence").str.contains(any_of([MONEY_CANDIDATES, MONEY_IN_WORDS, PERCENT]))).pipe(materialise)
     groups = ["sym", "num", "sym2", "scale", "cur"]
     found = [
-        locate(sentences, "sentence", KEYS, pattern=pattern, candidates=candidates, whole_words=True)
+        locate(with_numbers, "sentence", KEYS, pattern=pattern, candidates=candidates, whole_words=True)
         .with_columns(pl.col("match").str.extract_groups(pattern).alias("_g"))
         .unnest("_g")
         .select(*KEYS, "match", "match_start", "match_end", *[pl.col(g) if g in names else pl.lit(None, pl.String).alias(g) for g in groups])
@@ -124,7 +128,7 @@ def find_amounts(sentences: pl.LazyFrame, documents: pl.LazyFrame) -> pl.LazyFra
         .with_columns(pl.lit("money").alias("_kind"))
     )
     percent = (
-        locate(sentences, "sentence", KEYS, pattern=PERCENT, whole_words=True)
+        locate(with_numbers, "sentence", KEYS, pattern=PERCENT, whole_words=True)
         .with_columns(pl.col("match").str.extract_groups(PERCENT).alias("_g"))
         .unnest("_g")
         .join(language, on="document_id", how="left")
