@@ -39,6 +39,7 @@ from orchestration.extract.patterns import (
     SCALES,
     STOCK,
     TRADE,
+    with_letters,
 )
 from orchestration.extract.text import (
     any_of,
@@ -173,6 +174,8 @@ def _range_low(language: str) -> pl.Expr:
         pl.max_horizontal(pl.col("match_start") - RANGE_PREFIX, 0), pl.min_horizontal(pl.col("match_start"), RANGE_PREFIX)
     )
     rules = figure_rules.range_patterns(language, number=f"{DIGITS}|{NUMBER_WORD}", scale=SCALE, currency=CURRENCY)
+    # `\w` under (?i) leaves the regex engine's fast automaton: spelled as letters, 10x faster
+    rules = [(rule_id, with_letters(pattern)) for rule_id, pattern in rules]
     out = pl.lit(None, dtype=pl.Struct({"low": pl.String, "low_scale": pl.String, "range_rule": pl.String}))
     for rule_id, pattern in reversed(rules):
         found = prefix.str.extract_groups(pattern).struct.with_fields(pl.lit(rule_id).alias("range_rule"))
