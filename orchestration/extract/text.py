@@ -187,6 +187,23 @@ def drop_overlaps(frame: pl.LazyFrame, start: str, end: str = "match_end") -> pl
     )
 
 
+def _first_of_document() -> pl.Expr:
+    return (pl.col("document_id") != pl.col("document_id").shift(1)).fill_null(True)
+
+
+def _cum_sum_in_document(expr: pl.Expr) -> pl.Expr:
+    """`expr.cum_sum().over("document_id")` on a frame sorted by document_id: one running sum
+    over the whole column minus its value before the document's first row (no window)."""
+    total = expr.cum_sum()
+    return total - pl.when(_first_of_document()).then(total - expr).forward_fill()
+
+
+def _index_in_document() -> pl.Expr:
+    """`int_range(len()).over("document_id")` on a frame sorted by document_id, without the window."""
+    row = pl.int_range(pl.len())
+    return row - pl.when(_first_of_document()).then(row).forward_fill()
+
+
 def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
     """Split `body` into sentences: document_id, sentence_index, paragraph_index, char_start,
     char_end (offsets into the body), sentence."""
@@ -249,16 +266,11 @@ def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
             ),
         ]
     )
+    # every document has as many starts as ends (one per break, one for the body): sorted alike,
+    # the n-th start and the n-th end of a document stand on the same row
     spans = (
-        starts.sort("document_id", "char_start")
-        .with_columns(
-            pl.col("is_paragraph").cast(pl.Int32).cum_sum().over("document_id").alias("paragraph_index"),
-        )
-        .with_columns(pl.int_range(pl.len()).over("document_id").alias("_n"))
-        .join(
-            ends.sort("document_id", "char_end").with_columns(pl.int_range(pl.len()).over("document_id").alias("_n")),
-            on=["document_id", "_n"],
-        )
+        pl.concat([starts.sort("document_id", "char_start"), ends.sort("document_id", "char_end").drop("document_id")], how="horizontal")
+        .with_columns(_cum_sum_in_document(pl.col("is_paragraph").cast(pl.Int32)).alias("paragraph_index"))
         .join(bodies, on="document_id")
         # the span's text by its byte offsets, before it is cut into pieces by characters below
         .with_columns(slice_bytes("body", pl.col("byte_start"), pl.col("byte_end")).alias("_span"), pl.col("char_start").alias("_span_start"))
@@ -284,7 +296,7 @@ def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
         )
         .with_columns((pl.col("char_start") + pl.col("sentence").str.len_chars()).cast(pl.Int32).alias("char_end"))
         .sort("document_id", "char_start")
-        .with_columns(pl.int_range(pl.len()).over("document_id").cast(pl.Int32).alias("sentence_index"))
+        .with_columns(_index_in_document().cast(pl.Int32).alias("sentence_index"))
     )
     return spans.select(
         "document_id", "sentence_index", pl.col("paragraph_index").cast(pl.Int32), "char_start", "char_end", "sentence"
