@@ -28,8 +28,9 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
     Казахстана") and `is_counterpart` ("с Трампом")."""
     found = locate(sentences, "sentence", SENTENCE_KEYS, literals=reference.forms)
     return (
-        found.join(reference.alias_forms.lazy(), left_on="match", right_on="form", how="inner")
-        .sort("document_id", "sentence_index", "match_start", maintain_order=True)
+        # `sentences` come as `text.sentences` gives them (by document and position), and so do the
+        # matches: a join keeping their order needs no sort by document, sentence and position after it
+        found.join(reference.alias_forms.lazy(), left_on="match", right_on="form", how="inner", maintain_order="left")
         .with_columns(
             pl.col("sentence")
             .str.slice(pl.max_horizontal(pl.col("match_start") - 30, 0), pl.min_horizontal(pl.col("match_start"), 30))
