@@ -70,11 +70,13 @@ def locate(
         marked = pl.col(text).str.replace_all(pattern, f"{MARK}$0{MARK}")
     else:
         assert literals is not None
-        # one Aho-Corasick pass keeps only the rows that hold a literal at all
-        frame = frame.filter(pl.col(text).str.contains_any(literals))
         if candidates is not None:
             frame = frame.filter(pl.col(text).str.contains(candidates))
-        marked = pl.col(text).str.replace_many(literals, [f"{MARK}{x}{MARK}" for x in literals], leftmost=True)
+        # one Aho-Corasick pass marks the literals of every row, and the rows without a mark go:
+        # cheaper than a first pass (`contains_any`) to find the rows holding a literal at all
+        replaced = pl.col(text).str.replace_many(literals, [f"{MARK}{x}{MARK}" for x in literals], leftmost=True)
+        frame = frame.with_columns(replaced.alias("_marked")).filter(pl.col("_marked").str.contains(MARK, literal=True))
+        marked = pl.col("_marked")
     # Exploded segments of a row are contiguous: offsets come from running sums (`_offset_in_row`).
     index = pl.int_range(pl.len())
     is_first = pl.col("_row") != pl.col("_row").shift(1).fill_null(-1)
