@@ -273,7 +273,7 @@ def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
     spans = (
         pl.concat([starts.sort("document_id", "char_start"), ends.sort("document_id", "char_end").drop("document_id")], how="horizontal")
         .with_columns(_cum_sum_in_document(pl.col("is_paragraph").cast(pl.Int32)).alias("paragraph_index"))
-        .join(bodies, on="document_id")
+        .join(bodies, on="document_id", maintain_order="left")
         # the span's text by its byte offsets, before it is cut into pieces by characters below
         .with_columns(slice_bytes("body", pl.col("byte_start"), pl.col("byte_end")).alias("_span"), pl.col("char_start").alias("_span_start"))
         # a run-on line (a table, a list without full stops) is cut into pieces: the work per
@@ -297,7 +297,7 @@ def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
             (pl.col("char_start") + pl.col("_lead")).cast(pl.Int32).alias("char_start"),
         )
         .with_columns((pl.col("char_start") + pl.col("sentence").str.len_chars()).cast(pl.Int32).alias("char_end"))
-        .sort("document_id", "char_start")
+        # still sorted by document and char_start: the spans were, and each one's pieces follow in order
         .with_columns(_index_in_document().cast(pl.Int32).alias("sentence_index"))
     )
     return spans.select(
