@@ -320,7 +320,8 @@ DOCUMENT_COUNT = (
 )
 
 # Scales and currencies carry no word boundaries: MONEY is located with `whole_words`
-# (see text.locate), which keeps the fast regex engine ("сомнения" is not "сом").
+# (see text.locate), which keeps the fast regex engine ("сомнения" is not "сом"). The amount
+# patterns spell `\w` as LETTER (`with_letters`) for the same reason.
 SCALE = (
     r"тыс\.|тысяч\w*|млн\.?|миллион\w*|млрд\.?|миллиард\w*|трлн\.?|триллион\w*|"
     r"thousand|million|billion|trillion|bn|mln|tn"
@@ -346,21 +347,21 @@ CURRENCIES = [  # (pattern on the lowercased currency word, ISO code)
 # Located with whole_words, and only in sentences where a number touches a currency or a scale
 # (MONEY_CANDIDATES).
 DIGITS = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?"
-MONEY = (
+MONEY = with_letters(
     rf"(?i)(?:(?P<sym>[$€£¥₽])\s?)?(?P<num>{DIGITS})\s?(?P<sym2>[$€£¥₽])?\s*(?P<scale>{SCALE})?"
     rf"\s*(?P<cur>{CURRENCY})?"
 )
 # In words, only with a scale: "около десяти миллиардов долларов", "полтора млрд". (Number words
 # are in every other word's insides, "ста" in "государства": searching for them alone is slow.)
-MONEY_IN_WORDS = rf"(?i)(?P<num>{NUMBER_WORD})\s+(?P<scale>{SCALE})\s*(?P<cur>{CURRENCY})?"
+MONEY_IN_WORDS = with_letters(rf"(?i)(?P<num>{NUMBER_WORD})\s+(?P<scale>{SCALE})\s*(?P<cur>{CURRENCY})?")
 # Sentences where a number touches a currency or a scale: only there can MONEY find an amount
 # that is kept (one with a unit or a scale); most numbers in the news are neither.
 MONEY_CANDIDATES = rf"(?i)[$€£¥₽]\s?\d|\d\s?[$€£¥₽]|\d\s*(?:{SCALE}|{CURRENCY})"
 # "13,6 процента", "17%", "5 percent" (located with whole_words)
-PERCENT = rf"(?i)(?P<num>\d+(?:[.,]\d+)?|(?:{NUMBER_WORD}))\s*(?P<pct>%|процент\w*|percent|per\s+cent|п\.\s?п\.)"
+PERCENT = with_letters(rf"(?i)(?P<num>\d+(?:[.,]\d+)?|(?:{NUMBER_WORD}))\s*(?P<pct>%|процент\w*|percent|per\s+cent|п\.\s?п\.)")
 
 # Qualifiers just before a number: "почти 2,0 млрд", "превысил 27 млрд.", "more than 3,000"
-QUALIFIER = (
+QUALIFIER = with_letters(
     rf"(?i){WORD_START}(?P<q>"
     r"почти|около|порядка|примерно|приблизительно|ориентировочно|свыше|более|больше|"
     r"не\s+менее|не\s+более|не\s+превы\w*|менее|меньше|превысил\w*|превыша\w*|превышающ\w*|достиг\w*\s+более|"

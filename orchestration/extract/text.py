@@ -55,38 +55,49 @@ def locate(
     literals: list[str] | None = None,
     candidates: str | None = None,
     whole_words: bool | None = None,
+    byte_offsets: bool = False,
 ) -> pl.LazyFrame:
     """One row per match of `pattern` (regex) or `literals` (leftmost, first listed wins) in
     column `text`: the `keys` columns, `match`, `match_start`, `match_end` (characters).
 
     Only rows containing `candidates` (default: the pattern without word boundaries) are
     searched. With `whole_words` (default for literals), a match that starts or ends inside a
-    longer word is dropped: boundary-free patterns get their word boundaries back this way."""
+    longer word is dropped: boundary-free patterns get their word boundaries back this way.
+    With `byte_offsets`, also `match_byte_start` and `match_byte_end` (UTF-8 bytes), for
+    `slice_bytes`."""
     if pattern is not None:
         frame = frame.filter(pl.col(text).str.contains(candidates or prefilter(pattern)))
         marked = pl.col(text).str.replace_all(pattern, f"{MARK}$0{MARK}")
     else:
         assert literals is not None
-        # one Aho-Corasick pass keeps only the rows that hold a literal at all
-        frame = frame.filter(pl.col(text).str.contains_any(literals))
         if candidates is not None:
             frame = frame.filter(pl.col(text).str.contains(candidates))
-        marked = pl.col(text).str.replace_many(literals, [f"{MARK}{x}{MARK}" for x in literals], leftmost=True)
-    # Exploded segments of a row are contiguous: offsets come from one running sum over the
-    # whole column minus its value at the row's first segment (no per-row window, which is slow).
+        # one Aho-Corasick pass marks the literals of every row, and the rows without a mark go:
+        # cheaper than a first pass (`contains_any`) to find the rows holding a literal at all
+        replaced = pl.col(text).str.replace_many(literals, [f"{MARK}{x}{MARK}" for x in literals], leftmost=True)
+        frame = frame.with_columns(replaced.alias("_marked")).filter(pl.col("_marked").str.contains(MARK, literal=True))
+        marked = pl.col("_marked")
+    # Exploded segments of a row are contiguous: offsets come from running sums (`_offset_in_row`).
     index = pl.int_range(pl.len())
     is_first = pl.col("_row") != pl.col("_row").shift(1).fill_null(-1)
     segments = (
         frame.select(*keys, marked.str.split(MARK).alias("_segments"))
         .with_row_index("_row")
         .explode("_segments")
-        .with_columns(pl.col("_segments").str.len_chars().alias("_len"), is_first.alias("_first"))
-        .with_columns(pl.col("_len").cum_sum().alias("_end"), index.alias("_n"))
+        .with_columns(pl.col("_segments").str.len_chars().alias("_len"), is_first.alias("_first"), index.alias("_n"))
         .with_columns(
-            (pl.col("_end") - pl.col("_len") - pl.when("_first").then(pl.col("_end") - pl.col("_len")).forward_fill()).alias("match_start"),
+            _offset_in_row("_len").alias("match_start"),
             (pl.col("_n") - pl.when("_first").then(pl.col("_n")).forward_fill()).alias("_i"),
         )
     )
+    if byte_offsets:
+        segments = segments.with_columns(pl.col("_segments").str.len_bytes().alias("_bytes")).with_columns(
+            _offset_in_row("_bytes").alias("match_byte_start")
+        )
+    bytes_out = [
+        pl.col("match_byte_start").cast(pl.Int64),
+        (pl.col("match_byte_start") + pl.col("_bytes")).cast(pl.Int64).alias("match_byte_end"),
+    ] if byte_offsets else []
     if whole_words if whole_words is not None else literals is not None:
         segment = pl.col("_segments")
         before = pl.when(~pl.col("_first")).then(segment.shift(1).str.slice(-1))
@@ -105,8 +116,41 @@ def locate(
             pl.col("_segments").alias("match"),
             pl.col("match_start").cast(pl.Int32),
             (pl.col("match_start") + pl.col("_len")).cast(pl.Int32).alias("match_end"),
+            *bytes_out,
         )
     )
+
+
+def _offset_in_row(length: str) -> pl.Expr:
+    """Where each exploded segment starts in its row, in the unit of `length` (characters or
+    bytes): a running sum over the whole column minus its value at the row's first segment
+    (no per-row window, which is slow)."""
+    end = pl.col(length).cum_sum()
+    return end - pl.col(length) - pl.when("_first").then(end - pl.col(length)).forward_fill()
+
+
+def slice_bytes(text: str, byte_start: pl.Expr, byte_end: pl.Expr) -> pl.Expr:
+    """Column `text` from `byte_start` to `byte_end` (UTF-8 byte offsets at character
+    boundaries): constant time per row, where `str.slice` counts characters from the start of
+    the text (quadratic over the sentences of a long body)."""
+    return pl.col(text).cast(pl.Binary).bin.slice(byte_start, byte_end - byte_start).cast(pl.String)
+
+
+def chars_before(text: str, byte_end: pl.Expr, count: int) -> pl.Expr:
+    """The last `count` characters of column `text` before byte offset `byte_end` (all of them
+    when fewer): a byte window wide enough for `count` characters of up to four bytes, begun at
+    the first of its first four bytes that starts a character (not a 10xxxxxx continuation)."""
+    binary = pl.col(text).cast(pl.Binary)
+    window = (byte_end - (4 * count + 3)).clip(0)
+
+    def starts_a_character(position: pl.Expr) -> pl.Expr:
+        return (position == 0) | (binary.bin.get(position, null_on_oob=True) & 0xC0 != 0x80)
+
+    start = pl.when(starts_a_character(window)).then(window)
+    for step in (1, 2):
+        start = start.when(starts_a_character(window + step)).then(window + step)
+    start = start.otherwise(window + 3)
+    return binary.bin.slice(start, byte_end - start).cast(pl.String).str.slice(-count)
 
 
 def _same_sentence(offset: int) -> pl.Expr:
@@ -145,12 +189,31 @@ def drop_overlaps(frame: pl.LazyFrame, start: str, end: str = "match_end") -> pl
     )
 
 
+def _first_of_document() -> pl.Expr:
+    return (pl.col("document_id") != pl.col("document_id").shift(1)).fill_null(True)
+
+
+def _cum_sum_in_document(expr: pl.Expr) -> pl.Expr:
+    """`expr.cum_sum().over("document_id")` on a frame sorted by document_id: one running sum
+    over the whole column minus its value before the document's first row (no window)."""
+    total = expr.cum_sum()
+    return total - pl.when(_first_of_document()).then(total - expr).forward_fill()
+
+
+def _index_in_document() -> pl.Expr:
+    """`int_range(len()).over("document_id")` on a frame sorted by document_id, without the window."""
+    row = pl.int_range(pl.len())
+    return row - pl.when(_first_of_document()).then(row).forward_fill()
+
+
 def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
     """Split `body` into sentences: document_id, sentence_index, paragraph_index, char_start,
     char_end (offsets into the body), sentence."""
     bodies = documents.select("document_id", pl.col("body").str.replace_all(MARK, " ", literal=True))
+    # cuts are kept in characters (the sentences' offsets) and in bytes (to slice the body)
+    end_bytes = pl.col("match_byte_start") + pl.col("end").str.len_bytes()
     breaks = (
-        locate(bodies, "body", ["document_id", "body"], pattern=SENTENCE_BREAK)
+        locate(bodies, "body", ["document_id", "body"], pattern=SENTENCE_BREAK, byte_offsets=True)
         .with_columns(pl.col("match").str.extract_groups(SENTENCE_BREAK).alias("_g"))
         .unnest("_g")
         .with_columns(
@@ -162,9 +225,14 @@ def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
             .then(pl.col("match_end"))
             .otherwise(pl.col("match_start") + pl.col("end").str.len_chars() + pl.col("space").str.len_chars())
             .alias("next_start"),
+            pl.when(pl.col("newline").is_not_null()).then(pl.col("match_byte_start")).otherwise(end_bytes).alias("cut_byte"),
+            pl.when(pl.col("newline").is_not_null())
+            .then(pl.col("match_byte_end"))
+            .otherwise(end_bytes + pl.col("space").str.len_bytes())
+            .alias("next_start_byte"),
             pl.col("newline").is_not_null().alias("is_paragraph"),
             # the few characters before a full stop tell an initial or abbreviation from a sentence end
-            pl.col("body").str.slice(pl.max_horizontal(pl.col("match_start") - 6, 0), pl.min_horizontal(pl.col("match_start"), 6)).alias("_before"),
+            chars_before("body", pl.col("match_byte_start"), 6).alias("_before"),
         )
         .filter(
             pl.col("is_paragraph")
@@ -174,31 +242,40 @@ def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
             "document_id",
             pl.col("cut").cast(pl.Int32),
             pl.col("next_start").cast(pl.Int32),
+            "cut_byte",
+            "next_start_byte",
             "is_paragraph",
         )
     )
     starts = pl.concat(
         [
-            bodies.select("document_id", pl.lit(0).cast(pl.Int32).alias("char_start"), pl.lit(False).alias("is_paragraph")),
-            breaks.select("document_id", pl.col("next_start").alias("char_start"), "is_paragraph"),
+            bodies.select(
+                "document_id",
+                pl.lit(0).cast(pl.Int32).alias("char_start"),
+                pl.lit(0).cast(pl.Int64).alias("byte_start"),
+                pl.lit(False).alias("is_paragraph"),
+            ),
+            breaks.select("document_id", pl.col("next_start").alias("char_start"), pl.col("next_start_byte").alias("byte_start"), "is_paragraph"),
         ]
     )
     ends = pl.concat(
         [
-            breaks.select("document_id", pl.col("cut").alias("char_end")),
-            bodies.select("document_id", pl.col("body").str.len_chars().cast(pl.Int32).alias("char_end")),
+            breaks.select("document_id", pl.col("cut").alias("char_end"), pl.col("cut_byte").alias("byte_end")),
+            bodies.select(
+                "document_id",
+                pl.col("body").str.len_chars().cast(pl.Int32).alias("char_end"),
+                pl.col("body").str.len_bytes().cast(pl.Int64).alias("byte_end"),
+            ),
         ]
     )
+    # every document has as many starts as ends (one per break, one for the body): sorted alike,
+    # the n-th start and the n-th end of a document stand on the same row
     spans = (
-        starts.sort("document_id", "char_start")
-        .with_columns(
-            pl.col("is_paragraph").cast(pl.Int32).cum_sum().over("document_id").alias("paragraph_index"),
-        )
-        .with_columns(pl.int_range(pl.len()).over("document_id").alias("_n"))
-        .join(
-            ends.sort("document_id", "char_end").with_columns(pl.int_range(pl.len()).over("document_id").alias("_n")),
-            on=["document_id", "_n"],
-        )
+        pl.concat([starts.sort("document_id", "char_start"), ends.sort("document_id", "char_end").drop("document_id")], how="horizontal")
+        .with_columns(_cum_sum_in_document(pl.col("is_paragraph").cast(pl.Int32)).alias("paragraph_index"))
+        .join(bodies, on="document_id", maintain_order="left")
+        # the span's text by its byte offsets, before it is cut into pieces by characters below
+        .with_columns(slice_bytes("body", pl.col("byte_start"), pl.col("byte_end")).alias("_span"), pl.col("char_start").alias("_span_start"))
         # a run-on line (a table, a list without full stops) is cut into pieces: the work per
         # mention grows with its sentence's length, so an endless sentence would cost its square
         .with_columns(
@@ -209,8 +286,7 @@ def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("_piece").cast(pl.Int32).alias("char_start"),
             pl.min_horizontal(pl.col("_piece") + MAX_SENTENCE_CHARS, "char_end").cast(pl.Int32).alias("char_end"),
         )
-        .join(bodies, on="document_id")
-        .with_columns(pl.col("body").str.slice(pl.col("char_start"), pl.col("char_end") - pl.col("char_start")).alias("_raw"))
+        .with_columns(pl.col("_span").str.slice(pl.col("char_start") - pl.col("_span_start"), pl.col("char_end") - pl.col("char_start")).alias("_raw"))
         # trim the whitespace around each sentence, keeping offsets exact
         .with_columns(
             (pl.col("_raw").str.len_chars() - pl.col("_raw").str.strip_chars_start().str.len_chars()).alias("_lead"),
@@ -221,8 +297,8 @@ def sentences(documents: pl.LazyFrame) -> pl.LazyFrame:
             (pl.col("char_start") + pl.col("_lead")).cast(pl.Int32).alias("char_start"),
         )
         .with_columns((pl.col("char_start") + pl.col("sentence").str.len_chars()).cast(pl.Int32).alias("char_end"))
-        .sort("document_id", "char_start")
-        .with_columns(pl.int_range(pl.len()).over("document_id").cast(pl.Int32).alias("sentence_index"))
+        # still sorted by document and char_start: the spans were, and each one's pieces follow in order
+        .with_columns(_index_in_document().cast(pl.Int32).alias("sentence_index"))
     )
     return spans.select(
         "document_id", "sentence_index", pl.col("paragraph_index").cast(pl.Int32), "char_start", "char_end", "sentence"
