@@ -7,7 +7,9 @@
 
 `documents` carries at least document_id, body, language, published_at; every result frame
 conforms to its schema in `orchestration.schemas`. Nothing here knows of Dagster or DuckDB.
-Where each rule lives: event_rules.py (event triggers, per language, with examples), patterns.py (the other regexes and word lists), text.py (sentences, match
+Where each rule lives: event_rules.py (event triggers, per language, with examples), cue_rules.py
+(modality and exclusion cues around a trigger, per language, with examples), figure_rules.py
+(economic terms), patterns.py (the other regexes and word lists), text.py (sentences, match
 offsets), entities.py, dates.py, events.py, figures.py.
 """
 

@@ -8,8 +8,9 @@ real news sentences. tests/unit/test_event_rules.py runs every rule on its own e
 
 Roles: `event` (a trigger that makes an event), `planned` (one whose own form is future:
 "посетит", "will sign"), `series` (a plural that only types a following enumeration: "серия
-звонков ... Среди собеседников — ..."). Modality, role and exclusion cues that act around a
-trigger stay in `patterns.py`, beside the code that reads them.
+звонков ... Среди собеседников — ..."). The modality and exclusion cues that act around a
+trigger are rule tables of the same shape in `cue_rules.py`; role cues read by the entity
+mentions (topic, source, press, business, place, counterpart) stay in `patterns.py`.
 """
 
 from __future__ import annotations

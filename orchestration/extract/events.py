@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from orchestration.extract.cue_rules import MODALITY_ORDER, any_cue, cues_of
 from orchestration.extract.entities import countries_by_sentence
 from orchestration.extract.event_rules import EVENT_TRIGGER_RULES
 from orchestration.extract.patterns import (
@@ -39,23 +40,13 @@ from orchestration.extract.patterns import (
     CITATION,
     CLAUSE_BREAK,
     CONTINUATION,
-    FUTURE_COPULA_AFTER,
     DOCUMENT_COUNT,
     DURATION,
     DURATION_DAYS,
-    GENERIC_PERIOD,
-    HYPOTHETICAL_BEFORE,
-    IN_TEMPORAL_ADJUNCT,
-    NEGATED_BEFORE,
     NOT_A_RECEPTION,
-    NOMINAL_TALKS_BEFORE,
     NOT_AN_AGREEMENT_AFTER,
     NUMBER_WORDS,
-    ONGOING_BEFORE,
     PAST_VERB,
-    PLANNED_AFTER,
-    PLANNED_BEFORE,
-    PROSPECTIVE_BEFORE,
     SPORT_CONTEXT,
     STATE_VISITOR,
     SUMMIT_OF_TWO_AFTER,
@@ -97,7 +88,10 @@ def find_triggers(sentences: pl.LazyFrame, documents: pl.LazyFrame | None = None
     found = pl.concat(
         [
             locate(candidates.filter(pl.col("language") == rule.language), "sentence", KEYS, pattern=rule.pattern).with_columns(
-                pl.lit(rule.rule_id).alias("rule_id"), pl.lit(rule.event_type).alias("event_type"), pl.lit(rule.role).alias("role")
+                pl.lit(rule.rule_id).alias("rule_id"),
+                pl.lit(rule.event_type).alias("event_type"),
+                pl.lit(rule.role).alias("role"),
+                pl.lit(rule.language).alias("language"),
             )
             for rule in EVENT_TRIGGER_RULES
         ]
@@ -124,24 +118,9 @@ def find_triggers(sentences: pl.LazyFrame, documents: pl.LazyFrame | None = None
             & ~((pl.col("event_type") == "agreement_signing") & after.str.contains(NOT_AN_AGREEMENT_AFTER))
         )
         .with_columns(
-            pl.when(pl.col("role") == "planned")
-            .then(pl.lit("planned"))
-            .when(before.str.contains(NEGATED_BEFORE))
-            .then(pl.lit("negated"))
-            .when(before.str.contains(PLANNED_BEFORE) | after.str.contains(PLANNED_AFTER) | after.str.contains(FUTURE_COPULA_AFTER))
-            .then(pl.lit("planned"))
-            .when(before.str.contains(PROSPECTIVE_BEFORE))
-            .then(pl.lit("prospective"))
-            .when(before.str.contains(HYPOTHETICAL_BEFORE))
-            .then(pl.lit("hypothetical"))
-            .otherwise(pl.lit("occurred"))
-            .alias("modality"),
-            (
-                pl.col("sentence").str.contains(GENERIC_PERIOD)
-                | before.str.slice(-30).str.contains(ONGOING_BEFORE)
-                | ((pl.col("event_type") == "talks") & before.str.slice(-40).str.contains(NOMINAL_TALKS_BEFORE))
-            ).alias("is_generic"),
-            before.str.slice(-40).str.contains(IN_TEMPORAL_ADJUNCT).alias("in_adjunct"),
+            _modality(before, after).alias("modality"),
+            any_cue(cues_of("exclusion", "generic"), before, after).alias("is_generic"),
+            any_cue(cues_of("exclusion", "adjunct"), before, after).alias("in_adjunct"),
         )
         # "will pay an official visit … and attend a summit": the future carries on until a past verb
         .sort("document_id", "sentence_index", "match_start")
@@ -181,6 +160,15 @@ def find_triggers(sentences: pl.LazyFrame, documents: pl.LazyFrame | None = None
             "in_adjunct",
         )
     )
+
+
+def _modality(before: pl.Expr, after: pl.Expr) -> pl.Expr:
+    """The first modality of `cue_rules.MODALITY_ORDER` whose cues match; a trigger whose own
+    form is future ("посетит") is planned; else the event occurred."""
+    modality = pl.when(pl.col("role") == "planned").then(pl.lit("planned"))
+    for value in MODALITY_ORDER:
+        modality = modality.when(any_cue(cues_of("modality", value), before, after)).then(pl.lit(value))
+    return modality.otherwise(pl.lit("occurred"))
 
 
 def _segment_owner(items: pl.LazyFrame, triggers: pl.LazyFrame) -> pl.LazyFrame:
