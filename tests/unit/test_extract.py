@@ -720,3 +720,13 @@ def test_a_states_signing_stays_and_a_companys_country_stays_in_its_figure(refer
     assert occurred(run(reference, body)).filter(pl.col("event_type") == "agreement_signing").height == 1
     [figure] = figures_of(reference, "Китайские инвесторы вложили в экономику Казахстана $5 млрд.")
     assert figure["metric"] == "investment_flow" and set(figure["countries"]) == {"CN", "KZ"}
+
+
+def test_an_undated_article_lends_no_narrative_day_to_an_undated_event(reference):
+    body = "11 сентября 2001 года в Нью-Йорке произошли теракты. Путин провёл переговоры с президентом США."
+    talks = occurred(run(reference, body, published_at=None)).filter(pl.col("event_type") == "talks")
+    assert talks["start_date"].to_list() == [None]
+    # counter-example: in a dated report the narrative's last day dates the next event
+    body = "9 ноября 2025 года Токаев прибыл в Москву. Путин также провёл телефонный разговор с президентом Франции."
+    call = occurred(run(reference, body)).filter(pl.col("event_type") == "phone_call")
+    assert call["start_date"].to_list() == [date(2025, 11, 9)]
