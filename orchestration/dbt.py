@@ -12,8 +12,10 @@ is otherwise short. Its result events go through dagster-dbt's own conversion, s
 Dagster events (materializations, asset checks) are those of `DbtCliResource.cli`, which
 still runs a subset that the UI selects. When no raw table and no file of the dbt project
 changed since the published marts were built, the build is skipped altogether; when only raw
-tables changed, it builds what reads them (`--select source:raw+`), not the seeds and the
-models that read only seeds, which are as the same project built them.
+tables changed, it builds what reads them (`--selector small_refresh`: `source:raw+`), not the
+seeds and the models that read only seeds, which are as the same project built them, nor the
+tests tagged `full_build`, which repeat a test of the same selection (dbt_project/selectors.yml;
+a run tagged `attache/dbt-tests=all`, such as the hourly schedule's, runs them too).
 """
 
 
@@ -146,21 +148,32 @@ class DbtBuildFailed(RuntimeError):
 
 # What reads the raw tables, directly or not: all a build needs when only they changed.
 DOWNSTREAM_OF_RAW = "source:raw+"
+# The same without the tests tagged FULL_BUILD_TAG (dbt_project/selectors.yml): what a refresh
+# builds when only raw tables changed, unless its run asks for every test (ALL_TESTS_TAG).
+SMALL_REFRESH_SELECTOR = "small_refresh"
+FULL_BUILD_TAG = "full_build"
+# Run tag that makes such a refresh run the FULL_BUILD_TAG tests too (the hourly schedule,
+# `attache refresh --all-tests`).
+ALL_TESTS_TAG = "attache/dbt-tests"
 
 
 def build_in_process(
-    context: dg.AssetExecutionContext, project: DbtProject, target_path: Path, select: str | None = None
+    context: dg.AssetExecutionContext,
+    project: DbtProject,
+    target_path: Path,
+    select: str | None = None,
+    selector: str | None = None,
 ) -> Iterator[Any]:
-    """`dbt build` of the whole project (or of `select`) with dbtRunner, in a worker thread;
-    yields the Dagster events of each node as it finishes and reports progress. Raises
-    DbtBuildFailed."""
+    """`dbt build` of the whole project (or of `select`, or of the named `selector`) with
+    dbtRunner, in a worker thread; yields the Dagster events of each node as it finishes and
+    reports progress. Raises DbtBuildFailed."""
     from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
     from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
 
     manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
-    selected = _downstream_of_raw(manifest) if select == DOWNSTREAM_OF_RAW else set(manifest["nodes"])
+    selected = _selected_nodes(manifest, select, selector)
     total = sum(
         1
         for unique_id, node in manifest["nodes"].items()
@@ -193,6 +206,7 @@ def build_in_process(
                     # two cores; the profile's single thread stays for everything else.
                     "--threads", str(_BUILD_THREADS),
                     *(["--select", select] if select else []),
+                    *(["--selector", selector] if selector else []),
                 ]
             )  # fmt: skip
         except BaseException as error:  # dbtRunner catches nearly everything; keep the rest
@@ -231,6 +245,20 @@ def build_in_process(
         ]
         details = failed or errors or ([str(result.exception)] if result.exception else [])
         raise DbtBuildFailed("dbt build failed:\n" + "\n".join(details or ["(no message)"]))
+
+
+def _selected_nodes(manifest: Mapping[str, Any], select: str | None, selector: str | None) -> set[str]:
+    """unique_ids of the nodes a build of `select` or `selector` runs (for its progress lines)."""
+    if selector == SMALL_REFRESH_SELECTOR:
+        nodes = manifest["nodes"]
+        return {
+            uid
+            for uid in _downstream_of_raw(manifest)
+            if uid in nodes and FULL_BUILD_TAG not in (nodes[uid].get("tags") or [])
+        }
+    if select == DOWNSTREAM_OF_RAW:
+        return _downstream_of_raw(manifest)
+    return set(manifest["nodes"])
 
 
 def _downstream_of_raw(manifest: Mapping[str, Any]) -> set[str]:
@@ -317,14 +345,22 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             )
             return
 
-        if same_project:
-            report(context.log, "dbt build: the models and tests that read the raw tables, on the working copy")
+        all_tests = context.run.tags.get(ALL_TESTS_TAG) == "all"
+        if same_project and not all_tests:
+            report(
+                context.log,
+                f"dbt build: the models and tests that read the raw tables (selector {SMALL_REFRESH_SELECTOR}), "
+                "on the working copy",
+            )
+            selection = {"selector": SMALL_REFRESH_SELECTOR}
+        elif same_project:
+            report(context.log, "dbt build: the models and every test that read the raw tables, on the working copy")
+            selection = {"select": DOWNSTREAM_OF_RAW}
         else:
             report(context.log, "dbt build: seeds, models and tests on the working copy")
+            selection = {}
         with warehouse.dbt_environment():
-            yield from build_in_process(
-                context, project, BUILD_TARGET_PATH, select=DOWNSTREAM_OF_RAW if same_project else None
-            )
+            yield from build_in_process(context, project, BUILD_TARGET_PATH, **selection)
         with warehouse.connect() as con:
             landing.record_marts_built(con, digest, dt.datetime.now(dt.UTC).replace(tzinfo=None))
         report(context.log, "dbt build: every model and test passed")
