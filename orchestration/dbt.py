@@ -148,8 +148,10 @@ class DbtBuildFailed(RuntimeError):
 
 # What reads the raw tables, directly or not: all a build needs when only they changed.
 DOWNSTREAM_OF_RAW = "source:raw+"
-# The same without the tests tagged FULL_BUILD_TAG (dbt_project/selectors.yml): what a refresh
-# builds when only raw tables changed, unless its run asks for every test (ALL_TESTS_TAG).
+# The same without the tests tagged FULL_BUILD_TAG and without recreating the views (the same
+# project made them; they read the new rows as they are, and their tests still run):
+# dbt_project/selectors.yml. What a refresh builds when only raw tables changed, unless its
+# run asks for every test (ALL_TESTS_TAG).
 SMALL_REFRESH_SELECTOR = "small_refresh"
 FULL_BUILD_TAG = "full_build"
 # Run tag that makes such a refresh run the FULL_BUILD_TAG tests too (the hourly schedule,
@@ -258,6 +260,10 @@ def build_in_process(
         raise DbtBuildFailed("dbt build failed:\n" + "\n".join(details or ["(no message)"]))
 
 
+# Where dagster-dbt puts a model's `materialized` config on its asset spec.
+_MATERIALIZATION_METADATA = "dagster-dbt/materialization_type"
+
+
 def _is_passing_test(raw_event: Mapping[str, Any]) -> bool:
     """True for dbt's result event of a test that passed."""
     return raw_event["info"]["name"] == "LogTestResult" and raw_event["data"].get("status") == "pass"
@@ -270,7 +276,9 @@ def _selected_nodes(manifest: Mapping[str, Any], select: str | None, selector: s
         return {
             uid
             for uid in _downstream_of_raw(manifest)
-            if uid in nodes and FULL_BUILD_TAG not in (nodes[uid].get("tags") or [])
+            if uid in nodes
+            and FULL_BUILD_TAG not in (nodes[uid].get("tags") or [])
+            and not (nodes[uid]["resource_type"] == "model" and nodes[uid]["config"].get("materialized") == "view")
         }
     if select == DOWNSTREAM_OF_RAW:
         return _downstream_of_raw(manifest)
@@ -302,6 +310,16 @@ def downstream_of_raw_keys(assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
                 found.add(key)
                 changed = True
     return sorted(found)
+
+
+def publish_waits_for(assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
+    """What the publish step depends on: every raw table the dbt project reads, and every
+    table (not view) of `assets` that reads them. Every build with new raw rows materializes
+    all of these (a small refresh does not recreate the views), and Dagster skips a step when
+    an asset it depends on yielded nothing."""
+    views = {spec.key for spec in assets.specs if spec.metadata.get(_MATERIALIZATION_METADATA) == "view"}
+    raw = {dep.asset_key for spec in assets.specs for dep in spec.deps if dep.asset_key.path[0] == "raw"}
+    return sorted(raw | (set(downstream_of_raw_keys(assets)) - views))
 
 
 def _close_dbt_database() -> None:
