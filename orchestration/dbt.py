@@ -13,9 +13,10 @@ Dagster events (materializations, asset checks) are those of `DbtCliResource.cli
 still runs a subset that the UI selects. When no raw table and no file of the dbt project
 changed since the published marts were built, the build is skipped altogether; when only raw
 tables changed, it builds what reads them (`--selector small_refresh`: `source:raw+`), not the
-seeds and the models that read only seeds, which are as the same project built them, nor the
-tests tagged `full_build`, which repeat a test of the same selection (dbt_project/selectors.yml;
-a run tagged `attache/dbt-tests=all`, such as the hourly schedule's, runs them too).
+seeds and the models that read only seeds, which are as the same project built them, nor its
+views (they read the new rows as they are; their tests run), nor the tests tagged
+`full_build`, which repeat a test of the same selection (dbt_project/selectors.yml; a run
+tagged `attache/dbt-tests=all`, such as the hourly schedule's, builds all of `source:raw+`).
 """
 
 
