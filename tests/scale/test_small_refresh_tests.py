@@ -8,7 +8,8 @@ When only raw tables changed, a refresh builds `--selector small_refresh`
   source of the view or on a mart reading the view), and the selection is dbt's own;
 - a small refresh over a real data problem (a duplicated entity mention) still fails, on the
   mart's test, and leaves the published warehouse as it was;
-- `attache refresh --all-tests` (the hourly schedule's tag) runs the `full_build` tests too.
+- `attache refresh --all-tests` runs the `full_build` tests too, and the hourly schedule's
+  runs carry the same tag.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 
 from orchestration.cli import RefreshError, run_refresh
 from orchestration.dbt import (
+    ALL_TESTS_TAG,
     DBT_PROJECT_DIR,
     DOWNSTREAM_OF_RAW,
     FULL_BUILD_TAG,
@@ -133,3 +135,13 @@ def test_all_tests_refresh_runs_the_full_build_tests(duplicated_mention: tuple[P
     message = _failure(*duplicated_mention, all_tests=True)
     # the view's test runs, fails first, and dbt skips the mart built on the view
     assert FULL_BUILD_TEST in message
+
+
+def test_the_hourly_schedule_runs_every_test():
+    import dagster as dg
+
+    from orchestration.schedules import hourly_refresh
+
+    with dg.build_schedule_context() as context:
+        (request,) = hourly_refresh.evaluate_tick(context).run_requests
+    assert request.tags.get(ALL_TESTS_TAG) == "all"
