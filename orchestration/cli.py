@@ -141,6 +141,7 @@ def run_refresh(
     keep_snapshots: int = 7,
     cluster: str = "",
     extract_batch_size: int | None = None,
+    all_tests: bool = False,
 ) -> RefreshRun:
     """Run the refresh job once, in this process, against the Dagster instance in
     DAGSTER_HOME (so the run shows in `attache ui`). Raises RefreshError when it fails."""
@@ -151,7 +152,7 @@ def run_refresh(
     import dagster as dg
 
     from orchestration.assets import RAW_DOCUMENTS
-    from orchestration.dbt import DBT_PROJECT_DIR
+    from orchestration.dbt import ALL_TESTS_TAG, DBT_PROJECT_DIR
     from orchestration.definitions import build_definitions
     from orchestration.engine import ExtractionEngine
     from orchestration.resources import SourceFolder, WarehouseResource
@@ -179,7 +180,7 @@ def run_refresh(
                 "ops": ops_config,
                 "loggers": loggers,
             },
-            tags={"attache/trigger": "cli"},
+            tags={"attache/trigger": "cli", **({ALL_TESTS_TAG: "all"} if all_tests else {})},
             raise_on_error=False,
         )
     if not result.success:
@@ -285,7 +286,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     progress = sys.stderr.isatty()
     if progress:
         print(f"refreshing {_display_path(warehouse)} from {_display_path(source_dir)}", file=sys.stderr)
-    if not args.force_run and _nothing_to_refresh(source_dir, warehouse):
+    if not (args.force_run or args.all_tests) and _nothing_to_refresh(source_dir, warehouse):
         if progress:
             print(f"nothing changed: {_display_path(warehouse)} is current (no run started)", file=sys.stderr)
         print(summarize(warehouse, 0).line())
@@ -299,6 +300,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             progress=progress,
             keep_snapshots=args.keep_snapshots,
             cluster=args.cluster or "",
+            all_tests=args.all_tests,
         )
     except RefreshError as error:
         print(f"attache refresh failed: {error}", file=sys.stderr)
@@ -590,6 +592,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the Dagster run even when nothing changed (by default such a refresh only "
         "checks the published warehouse and exits, without a run in the history)",
+    )
+    refresh.add_argument(
+        "--all-tests",
+        action="store_true",
+        help="run every dbt test even when only raw tables changed (by default such a refresh "
+        "leaves out the tests tagged full_build, which repeat another test of its selection)",
     )
     refresh.set_defaults(handler=cmd_refresh)
 

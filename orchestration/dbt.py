@@ -12,8 +12,11 @@ is otherwise short. Its result events go through dagster-dbt's own conversion, s
 Dagster events (materializations, asset checks) are those of `DbtCliResource.cli`, which
 still runs a subset that the UI selects. When no raw table and no file of the dbt project
 changed since the published marts were built, the build is skipped altogether; when only raw
-tables changed, it builds what reads them (`--select source:raw+`), not the seeds and the
-models that read only seeds, which are as the same project built them.
+tables changed, it builds what reads them (`--selector small_refresh`: `source:raw+`), not the
+seeds and the models that read only seeds, which are as the same project built them, nor its
+views (they read the new rows as they are; their tests run), nor the tests tagged
+`full_build`, which repeat a test of the same selection (dbt_project/selectors.yml; a run
+tagged `attache/dbt-tests=all`, such as the hourly schedule's, builds all of `source:raw+`).
 """
 
 
@@ -146,21 +149,40 @@ class DbtBuildFailed(RuntimeError):
 
 # What reads the raw tables, directly or not: all a build needs when only they changed.
 DOWNSTREAM_OF_RAW = "source:raw+"
+# The same without the tests tagged FULL_BUILD_TAG and without recreating the views (the same
+# project made them; they read the new rows as they are, and their tests still run):
+# dbt_project/selectors.yml. What a refresh builds when only raw tables changed, unless its
+# run asks for every test (ALL_TESTS_TAG).
+SMALL_REFRESH_SELECTOR = "small_refresh"
+FULL_BUILD_TAG = "full_build"
+# Run tag that makes such a refresh run the FULL_BUILD_TAG tests too (the hourly schedule,
+# `attache refresh --all-tests`).
+ALL_TESTS_TAG = "attache/dbt-tests"
 
 
 def build_in_process(
-    context: dg.AssetExecutionContext, project: DbtProject, target_path: Path, select: str | None = None
+    context: dg.AssetExecutionContext,
+    project: DbtProject,
+    target_path: Path,
+    select: str | None = None,
+    selector: str | None = None,
+    record_passing_tests: bool = True,
 ) -> Iterator[Any]:
-    """`dbt build` of the whole project (or of `select`) with dbtRunner, in a worker thread;
-    yields the Dagster events of each node as it finishes and reports progress. Raises
-    DbtBuildFailed."""
+    """`dbt build` of the whole project (or of `select`, or of the named `selector`) with
+    dbtRunner, in a worker thread; yields the Dagster events of each node as it finishes and
+    reports progress. Raises DbtBuildFailed.
+
+    With `record_passing_tests` False, a test that passes yields no Dagster event (its asset
+    check keeps the result of the last build that recorded it) and the passes are counted in
+    one log line; tests that fail or warn are recorded as always. Each recorded event costs
+    Dagster two or three writes to its run history, most of a small refresh's dbt step."""
     from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
     from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
 
     manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
-    selected = _downstream_of_raw(manifest) if select == DOWNSTREAM_OF_RAW else set(manifest["nodes"])
+    selected = _selected_nodes(manifest, select, selector)
     total = sum(
         1
         for unique_id, node in manifest["nodes"].items()
@@ -193,6 +215,7 @@ def build_in_process(
                     # two cores; the profile's single thread stays for everything else.
                     "--threads", str(_BUILD_THREADS),
                     *(["--select", select] if select else []),
+                    *(["--selector", selector] if selector else []),
                 ]
             )  # fmt: skip
         except BaseException as error:  # dbtRunner catches nearly everything; keep the rest
@@ -202,23 +225,28 @@ def build_in_process(
 
     worker = threading.Thread(target=invoke, name="dbt-build", daemon=True)
     worker.start()
-    done, step = 0, max(1, total // _PROGRESS_STEPS)
+    done, passed_unrecorded, step = 0, 0, max(1, total // _PROGRESS_STEPS)
     try:
         while (raw := events.get()) is not _FINISHED:
-            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-            yield from event.to_default_asset_events(
-                manifest=manifest,
-                dagster_dbt_translator=translator,
-                context=context,
-                target_path=target,
-                project=project,
-            )
             done += 1
+            if record_passing_tests or not _is_passing_test(raw):
+                event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+                yield from event.to_default_asset_events(
+                    manifest=manifest,
+                    dagster_dbt_translator=translator,
+                    context=context,
+                    target_path=target,
+                    project=project,
+                )
+            else:
+                passed_unrecorded += 1
             if done % step == 0 and done < total:
                 report(context.log, f"dbt build: {done}/{total} models, seeds and tests")
     finally:
         worker.join()
         _close_dbt_database()
+    if passed_unrecorded:
+        report(context.log, f"dbt build: {passed_unrecorded} tests passed (not recorded one by one: a small refresh)")
 
     if "error" in outcome:
         raise DbtBuildFailed(f"dbt build failed: {outcome['error']}") from outcome["error"]
@@ -231,6 +259,31 @@ def build_in_process(
         ]
         details = failed or errors or ([str(result.exception)] if result.exception else [])
         raise DbtBuildFailed("dbt build failed:\n" + "\n".join(details or ["(no message)"]))
+
+
+# Where dagster-dbt puts a model's `materialized` config on its asset spec.
+_MATERIALIZATION_METADATA = "dagster-dbt/materialization_type"
+
+
+def _is_passing_test(raw_event: Mapping[str, Any]) -> bool:
+    """True for dbt's result event of a test that passed."""
+    return raw_event["info"]["name"] == "LogTestResult" and raw_event["data"].get("status") == "pass"
+
+
+def _selected_nodes(manifest: Mapping[str, Any], select: str | None, selector: str | None) -> set[str]:
+    """unique_ids of the nodes a build of `select` or `selector` runs (for its progress lines)."""
+    if selector == SMALL_REFRESH_SELECTOR:
+        nodes = manifest["nodes"]
+        return {
+            uid
+            for uid in _downstream_of_raw(manifest)
+            if uid in nodes
+            and FULL_BUILD_TAG not in (nodes[uid].get("tags") or [])
+            and not (nodes[uid]["resource_type"] == "model" and nodes[uid]["config"].get("materialized") == "view")
+        }
+    if select == DOWNSTREAM_OF_RAW:
+        return _downstream_of_raw(manifest)
+    return set(manifest["nodes"])
 
 
 def _downstream_of_raw(manifest: Mapping[str, Any]) -> set[str]:
@@ -258,6 +311,16 @@ def downstream_of_raw_keys(assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
                 found.add(key)
                 changed = True
     return sorted(found)
+
+
+def publish_waits_for(assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
+    """What the publish step depends on: every raw table the dbt project reads, and every
+    table (not view) of `assets` that reads them. Every build with new raw rows materializes
+    all of these (a small refresh does not recreate the views), and Dagster skips a step when
+    an asset it depends on yielded nothing."""
+    views = {spec.key for spec in assets.specs if spec.metadata.get(_MATERIALIZATION_METADATA) == "view"}
+    raw = {dep.asset_key for spec in assets.specs for dep in spec.deps if dep.asset_key.path[0] == "raw"}
+    return sorted(raw | (set(downstream_of_raw_keys(assets)) - views))
 
 
 def _close_dbt_database() -> None:
@@ -317,14 +380,22 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             )
             return
 
-        if same_project:
-            report(context.log, "dbt build: the models and tests that read the raw tables, on the working copy")
+        all_tests = context.run.tags.get(ALL_TESTS_TAG) == "all"
+        if same_project and not all_tests:
+            report(
+                context.log,
+                f"dbt build: the models and tests that read the raw tables (selector {SMALL_REFRESH_SELECTOR}), "
+                "on the working copy",
+            )
+            selection = {"selector": SMALL_REFRESH_SELECTOR, "record_passing_tests": False}
+        elif same_project:
+            report(context.log, "dbt build: the models and every test that read the raw tables, on the working copy")
+            selection = {"select": DOWNSTREAM_OF_RAW}
         else:
             report(context.log, "dbt build: seeds, models and tests on the working copy")
+            selection = {}
         with warehouse.dbt_environment():
-            yield from build_in_process(
-                context, project, BUILD_TARGET_PATH, select=DOWNSTREAM_OF_RAW if same_project else None
-            )
+            yield from build_in_process(context, project, BUILD_TARGET_PATH, **selection)
         with warehouse.connect() as con:
             landing.record_marts_built(con, digest, dt.datetime.now(dt.UTC).replace(tzinfo=None))
         report(context.log, "dbt build: every model and test passed")

@@ -13,10 +13,10 @@ from orchestration.assets import build_published_warehouse_asset, extract_mentio
 from orchestration.dbt import (
     DBT_PROJECT_DIR,
     build_dbt_assets,
-    downstream_of_raw_keys,
     make_dbt_project,
     make_dbt_resource,
     prepare_manifest,
+    publish_waits_for,
 )
 from orchestration.engine import ExtractionEngine
 from orchestration.progress import progress_logger
@@ -44,9 +44,10 @@ def build_definitions(
     project = make_dbt_project(dbt_project_dir)
     prepare_manifest(project)
     dbt_build = build_dbt_assets(project)
-    # After every model that reads the raw tables: those a build with new articles makes
-    # (the others, of seeds alone, are built in the same step whenever the project changes)
-    published_warehouse = build_published_warehouse_asset(downstream_of_raw_keys(dbt_build))
+    # After the raw tables and every dbt table that reads them: what a build with new articles
+    # makes (the models of seeds alone are built in the same step whenever the project changes;
+    # the views only then too)
+    published_warehouse = build_published_warehouse_asset(publish_waits_for(dbt_build))
     return dg.Definitions(
         assets=[web_pages, ingest_sources, fetch_state, extract_mentions, dbt_build, published_warehouse],
         jobs=[refresh_job, fetch_job],

@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.assets import WEB_PAGES
+from orchestration.dbt import ALL_TESTS_TAG
 from orchestration.resources import SourceFolder
 from orchestration.web_assets import FeedsFile
 
@@ -34,7 +35,9 @@ hourly_refresh = dg.ScheduleDefinition(
     cron_schedule="0 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Refresh every hour: picks up anything the sensor did not (e.g. a new extractor "
-    "version or changed dbt models).",
+    "version or changed dbt models), and runs every dbt test of what it builds (the sensor's "
+    "small refreshes leave out the tests tagged full_build).",
+    tags={ALL_TESTS_TAG: "all"},
 )
 
 
