@@ -3,9 +3,10 @@
 A trigger ("визит", "переговоры", "signed") says what kind of event a sentence names; the
 words around it say whether it happened. Each cue here has a stable id, its language (a
 Russian cue reads Russian documents only, an English one English documents), its role
-(`modality`: it sets the trigger's modality to `value`; `exclusion`: it marks the trigger as
-`value`, `generic` or `adjunct`, and such a trigger makes no event), the window it reads
-(`before`/`after` the trigger, `width` characters, or the whole `sentence`), the event types
+(`modality`: it sets the trigger's modality to `value`; `exclusion`: `not_an_event` drops the
+trigger, `generic` marks a summary and `adjunct` a recalled frame, neither of which makes an
+event), the window it reads (`before`/`after` the trigger, `width` characters, the `trigger`'s
+own words, or the whole `sentence`), the event types
 it applies to (all when empty), its pattern (a Rust regex), and examples it must match and
 counter-examples it must not, each written as the window's own text, from the shapes of real
 news. tests/unit/test_cue_rules.py runs every cue on its examples.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from orchestration.extract.patterns import WORD_START, with_letters
+from orchestration.extract.patterns import WORD_START, with_letters, words
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Cue:
     language: str  # 'ru' or 'en': the documents it reads
     role: str  # 'modality' or 'exclusion'
     value: str  # the modality it sets, or what it marks: 'generic', 'adjunct'
-    window: str  # 'before' or 'after' the trigger, or the whole 'sentence'
+    window: str  # 'before' or 'after' the trigger, the 'trigger' itself, or the whole 'sentence'
     width: int  # characters of the window read (before/after)
     pattern: str
     examples: tuple[str, ...]
@@ -204,13 +205,66 @@ EXCLUSION_CUES: tuple[Cue, ...] = (
     ),
 )
 
-CUE_RULES: tuple[Cue, ...] = MODALITY_CUES + EXCLUSION_CUES
+# Words that make a trigger no diplomatic event at all.
+NOT_AN_EVENT_CUES: tuple[Cue, ...] = (
+    # "принял" that is not a reception: "принял участие", "принял решение", "принял закон"
+    Cue(
+        "cue.not_an_event.not_a_reception.ru", "ru", "exclusion", "not_an_event", "trigger", 0,
+        r"(?i)^принял\w*\s+(?:(?:также|тоже|же)\s+)?(?:участи|решени|закон|мер|постановлени|указ|резолюци|заявлени|к\s|на\s|во\s|в\s|"
+        r"присяг|поздравлени|отставк|предложени|программ|бюджет|документ|стратеги|концепци|поправк|эстафет|"
+        r"вызов|бой|удар|командовани|руководств|гражданств|ислам|христианств|"
+        r"больш|более|меньш|много|около|свыше|почти|порядка|тысяч|сотн|десятк|миллион|рекордн)",
+        ("принял участие", "принял решение"),
+        ("принял президента",),
+        event_types=("meeting",),
+    ),
+    # A meeting in sport is a match, not diplomacy: "Центральная встреча дня состоялась в Лиссабоне,
+    # где Португалия в очной дуэли …", "встреча … с участием Марии Шараповой" (a tennis match).
+    # Not: "встреча лидеров на полях саммита", "встреча министров обороны".
+    Cue(
+        "cue.not_an_event.sport.ru", "ru", "exclusion", "not_an_event", "sentence", 0,
+        words(
+            r"матч\w*|турнир\w*|чемпионат\w*|сборн(?:ая|ой|ую|ые|ых)|болельщик\w*|теннис\w*|футбол\w*|хокке\w*|"
+            r"тайм\w*|гол(?:а|ов|ом)?|счёт\w*\s+\d|сч[её]том|плей-офф|полуфинал\w*|четвертьфинал\w*|финал\w*\s+(?:турнира|чемпионата|кубка)|"
+            r"кубк\w*|спортсмен\w*|теннисист\w*|футболист\w*|хоккеист\w*|дуэл\w*|соперни\w*\s+по"
+        ),
+        ("Центральная встреча дня завершилась со счётом 2:1.", "Встреча сборных прошла в Лиссабоне."),
+        ("Встреча министров обороны прошла в Лиссабоне.",),
+        event_types=("meeting",),
+    ),
+    Cue(
+        "cue.not_an_event.sport.en", "en", "exclusion", "not_an_event", "sentence", 0,
+        words(r"match|tournament|championship|football|soccer|hockey|tennis|goal|play-?off|semi-?final|quarter-?final"),
+        ("The meeting of the two teams ended in a goal.", "a tennis meeting at the tournament"),
+        ("The meeting of the two ministers ended.",),
+        event_types=("meeting",),
+    ),
+    # A signature that is not an agreement between states: "подписал указ", "signed an executive order"
+    Cue(
+        "cue.not_an_event.decree.ru", "ru", "exclusion", "not_an_event", "after", 70,
+        r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:указ|закон|постановлени|распоряжени|приказ|обращени|петици|письм)",
+        (" указ о назначении", " федеральный закон"),
+        (" соглашение о сотрудничестве",),
+        event_types=("agreement_signing",),
+    ),
+    Cue(
+        "cue.not_an_event.decree.en", "en", "exclusion", "not_an_event", "after", 70,
+        r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:decree|law|bill|executive\s+order|order|petition|letter)",
+        (" an executive order", " the bill"),
+        (" a cooperation agreement",),
+        event_types=("agreement_signing",),
+    ),
+)
+
+CUE_RULES: tuple[Cue, ...] = MODALITY_CUES + EXCLUSION_CUES + NOT_AN_EVENT_CUES
 
 
 def cue_window(cue: Cue, before: pl.Expr, after: pl.Expr) -> pl.Expr:
     """The text a cue reads: `before` and `after` are the trigger's 60 and 70 characters."""
     if cue.window == "sentence":
         return pl.col("sentence")
+    if cue.window == "trigger":
+        return pl.col("match")
     if cue.window == "before":
         return before if cue.width >= 60 else before.str.slice(-cue.width)
     return after if cue.width >= 70 else after.str.slice(0, cue.width)

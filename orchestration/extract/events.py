@@ -44,11 +44,8 @@ from orchestration.extract.patterns import (
     DOCUMENT_COUNT,
     DURATION,
     DURATION_DAYS,
-    NOT_A_RECEPTION,
-    NOT_AN_AGREEMENT_AFTER,
     NUMBER_WORDS,
     PAST_VERB,
-    SPORT_CONTEXT,
     STATE_VISITOR,
     SUMMIT_OF_TWO_AFTER,
     SUMMIT_OF_TWO_BEFORE,
@@ -114,9 +111,7 @@ def find_triggers(sentences: pl.LazyFrame, documents: pl.LazyFrame | None = None
         drop_overlaps(found, "match_start")
         .filter(
             ~pl.col("sentence").str.contains(CITATION)
-            & ~((pl.col("event_type") == "meeting") & pl.col("match").str.contains(NOT_A_RECEPTION))
-            & ~((pl.col("event_type") == "meeting") & pl.col("sentence").str.contains(SPORT_CONTEXT))
-            & ~((pl.col("event_type") == "agreement_signing") & after.str.contains(NOT_AN_AGREEMENT_AFTER))
+            & ~any_cue(cues_of("exclusion", "not_an_event"), before, after)
         )
         .with_columns(
             _modality(before, after).alias("modality"),

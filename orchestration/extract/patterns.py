@@ -118,30 +118,6 @@ RELATIVE_YEARS = {
 
 # Event triggers are rule tables per language: event_rules.py.
 
-# "принял" that is not a reception: "принял участие", "принял решение", "принял закон"
-NOT_A_RECEPTION = (
-    r"(?i)^принял\w*\s+(?:(?:также|тоже|же)\s+)?(?:участи|решени|закон|мер|постановлени|указ|резолюци|заявлени|к\s|на\s|во\s|в\s|"
-    r"присяг|поздравлени|отставк|предложени|программ|бюджет|документ|стратеги|концепци|поправк|эстафет|"
-    r"вызов|бой|удар|командовани|руководств|гражданств|ислам|христианств|"
-    r"больш|более|меньш|много|около|свыше|почти|порядка|тысяч|сотн|десятк|миллион|рекордн)"
-)
-
-# A signature that is not an agreement between states: "подписал указ", "signed an executive order"
-NOT_AN_AGREEMENT_AFTER = (
-    r"(?i)^\s*(?:[\w-]+\s+){0,2}?(?:указ|закон|постановлени|распоряжени|приказ|обращени|петици|письм|"
-    r"decree|law|bill|executive\s+order|order|petition|letter)"
-)
-
-# A meeting in sport is a match, not diplomacy: "Центральная встреча дня состоялась в Лиссабоне,
-# где Португалия в очной дуэли …", "встреча … с участием Марии Шараповой" (a tennis match).
-# Not: "встреча лидеров на полях саммита", "встреча министров обороны".
-SPORT_CONTEXT = words(
-    r"матч\w*|турнир\w*|чемпионат\w*|сборн(?:ая|ой|ую|ые|ых)|болельщик\w*|теннис\w*|футбол\w*|хокке\w*|"
-    r"тайм\w*|гол(?:а|ов|ом)?|счёт\w*\s+\d|сч[её]том|плей-офф|полуфинал\w*|четвертьфинал\w*|финал\w*\s+(?:турнира|чемпионата|кубка)|"
-    r"кубк\w*|спортсмен\w*|теннисист\w*|футболист\w*|хоккеист\w*|дуэл\w*|соперни\w*\s+по|"
-    r"match|tournament|championship|football|soccer|hockey|tennis|goal|play-?off|semi-?final|quarter-?final"
-)
-
 # A sentence that continues the previous one's event by naming the other parties:
 # "Среди собеседников — Рамафоза, Токаев, ...", "Among them were ..."
 CONTINUATION = words(r"среди\s+(?:собеседников|них)|собеседник\w*\s+(?:стали|были)|в\s+их\s+числе|among\s+them|among\s+(?:the\s+)?interlocutors")

@@ -25,7 +25,7 @@ def test_cue_ids_are_unique_and_name_their_value_and_language():
     assert len(ids) == len(set(ids))
     for cue in CUE_RULES:
         assert cue.rule_id.startswith(f"cue.{cue.value}.") and cue.rule_id.endswith(f".{cue.language}")
-        assert cue.language in {"ru", "en"} and cue.window in {"before", "after", "sentence"}
+        assert cue.language in {"ru", "en"} and cue.window in {"before", "after", "trigger", "sentence"}
         assert (cue.role == "modality") == (cue.value in MODALITY_ORDER)
 
 
