@@ -37,7 +37,8 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
         .with_columns(
             pl.col("sentence")
             .str.slice(pl.max_horizontal(pl.col("match_start") - 30, 0), pl.min_horizontal(pl.col("match_start"), 30))
-            .alias("_before")
+            .alias("_before"),
+            pl.col("sentence").str.slice(pl.col("match_end"), 40).alias("_after"),
         )
         .with_columns(
             pl.col("_before").str.contains(TOPIC_BEFORE).alias("_topic_cue"),
@@ -61,11 +62,11 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
                 pl.col("_topic_cue")
                 | (
                     pl.col("_before").str.contains(SOURCE_BEFORE)
-                    & pl.col("sentence").str.slice(pl.col("match_end"), 40).str.contains(SOURCE_AFTER)
+                    & pl.col("_after").str.contains(SOURCE_AFTER)
                 )
                 | pl.col("_before").str.contains(SOURCE_NAMED_AFTER)
                 # a country's press or experts: "французская газета Le Monde", "СМИ Японии"
-                | ((pl.col("kind") == "adjective") & pl.col("sentence").str.slice(pl.col("match_end"), 30).str.contains(PRESS_AFTER))
+                | ((pl.col("kind") == "adjective") & pl.col("_after").str.contains(PRESS_AFTER))
                 | pl.col("_before").str.contains(PRESS_BEFORE)
                 | (
                     previous_in_sentence(pl.col("_topic_cue")).fill_null(False)
@@ -75,9 +76,7 @@ def entity_mentions(sentences: pl.LazyFrame, reference: Reference) -> pl.LazyFra
                 )
             ).alias("is_topic"),
             # "польская компания PGNiG", "греческая DEPA": a business, no party to a diplomatic event
-            ((pl.col("kind") == "adjective") & pl.col("sentence").str.slice(pl.col("match_end"), 40).str.contains(BUSINESS_AFTER)).alias(
-                "is_business"
-            ),
+            ((pl.col("kind") == "adjective") & pl.col("_after").str.contains(BUSINESS_AFTER)).alias("is_business"),
             # "visit by Chinese President …", "визит президента Казахстана": the visitor's side
             pl.col("_before").str.contains(VISITOR_BEFORE).alias("is_visitor"),
             # "встречи с Дональдом Трампом", "с лидерами Таджикистана", "talks with the leaders of": a counterpart,
